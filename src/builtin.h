@@ -1,0 +1,11 @@
+/* builtin.h - the subcommands of git-covopt, one file each under src/builtin/.
+ * Each takes the arguments after the subcommand name (argv[0] is its name) and an open repo. */
+#ifndef COVOPT_BUILTIN_H
+#define COVOPT_BUILTIN_H
+
+#include <git2.h>
+
+int cmd_record(int argc, const char **argv, git_repository *repo);
+int cmd_show(int argc, const char **argv, git_repository *repo);
+
+#endif

@@ -1,0 +1,57 @@
+/* feature-map.h - split a source file into code features: functions, methods, class bodies, module level.
+ * Python is parsed with a small tokenizer-level scanner; other files are one "<file>" feature. */
+#ifndef COVOPT_FEATURE_MAP_H
+#define COVOPT_FEATURE_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "model.h"
+#include "strlist.h"
+
+/* Refuse to parse sources larger than this (bytes). */
+#define FEATURES_MAX_SOURCE ((size_t)64 << 20)
+
+struct feature_span {
+	char *name;		/* "<module>", "Class", "Class.method", "func", "<file>" */
+	enum feature_kind kind;
+	uint64_t hash;		/* hash of the normalized body, see features.c */
+	uint32_t first_line;	/* 1-based; decorators included */
+	uint32_t last_line;	/* last line of the body (inclusive) */
+};
+
+struct feature_map {
+	struct feature_span *items;	/* sorted by name (strcmp), unique */
+	size_t nr, alloc;
+	/* owner[l] = index into items of the feature that owns line l,
+	 * for 1 <= l <= lines_nr; owner[0] is unused. */
+	uint32_t *owner;
+	size_t lines_nr;
+	/* Modules this file imports, as written but absolute where possible:
+	 * "os.path", "pkg.mod", and for "from pkg.mod import name" both
+	 * "pkg.mod" and "pkg.mod.name"; relative imports keep their leading
+	 * dots ("..util", ".helpers"). Sorted, unique. */
+	struct strlist imports;
+};
+
+#define FEATURE_MAP_INIT { NULL, 0, 0, NULL, 0, STRLIST_INIT }
+
+/* 1 if path names a Python source file (".py" or ".pyi"). */
+int features_is_python(const char *path);
+
+/*
+ * Parse buf (len bytes, any bytes, need not be NUL-terminated) of the file at
+ * path (used for the language and for messages) into out, which must be
+ * FEATURE_MAP_INIT or released. Python files always have a "<module>"
+ * feature; other files have exactly one "<file>" feature. Never fails on odd
+ * code (unbalanced brackets, unterminated strings, bad bytes): it does its
+ * best. Returns 0, or -1 with an error if the source is too large.
+ */
+int features_parse(struct feature_map *out, const char *path, const char *buf,
+		   size_t len);
+
+/* Index of the feature called name in map, or -1. */
+long feature_map_find(const struct feature_map *map, const char *name);
+
+void feature_map_release(struct feature_map *map);
+
+#endif

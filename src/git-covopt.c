@@ -1,0 +1,106 @@
+/* git-covopt.c - main(): initialise libgit2, open the repository, dispatch the subcommand.
+ * Run as "git covopt <command>"; exit 0 ok, 1 failure, 128 fatal, 129 usage. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <git2.h>
+#include "builtin.h"
+#include "repo.h"
+#include "usage.h"
+#include "banned.h"
+
+struct command {
+	const char *name;
+	int (*fn)(int argc, const char **argv, git_repository *repo);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "record", cmd_record, "store a model of a test run in refs/notes/covopt" },
+	{ "show", cmd_show, "describe the model of a commit" },
+	{ NULL, NULL, NULL },
+};
+
+static const char usage_head[] =
+	"usage: git covopt [--version] [--help] <command> [<args>]\n";
+
+static void print_commands(FILE *out)
+{
+	fputs(usage_head, out);
+	fputs("\nThese are the git-covopt commands:\n", out);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "   %-10s %s\n", c->name, c->summary);
+	fputs("\n'git covopt help <command>' shows the manual of a command.\n",
+	      out);
+}
+
+static const struct command *find_command(const char *name)
+{
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* "git covopt help [cmd]" and "--help": open the manual as git does. */
+static int show_manual(const char *cmd)
+{
+	char page[64] = "git-covopt";
+
+	if (cmd && !find_command(cmd)) {
+		error("'%s' is not a git-covopt command", cmd);
+		print_commands(stderr);
+		return COVOPT_EXIT_USAGE;
+	}
+	fflush(stdout);
+	execlp("man", "man", page, (char *)NULL);
+	/* no man: fall back to the command list */
+	print_commands(stdout);
+	return 0;
+}
+
+static int run_command(const struct command *c, int argc, const char **argv)
+{
+	git_repository *repo = NULL;
+	int ret;
+
+	if (repo_open(&repo) < 0)
+		return COVOPT_EXIT_FATAL;
+	ret = c->fn(argc, argv, repo);
+	git_repository_free(repo);
+	return ret;
+}
+
+int main(int argc, const char **argv)
+{
+	const struct command *c;
+	int ret;
+
+	if (argc < 2) {
+		print_commands(stderr);
+		return COVOPT_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("git-covopt version %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		return show_manual(argc > 2 ? argv[2] : NULL);
+	if (!strcmp(argv[1], "-h")) {
+		print_commands(stdout);
+		return COVOPT_EXIT_USAGE;
+	}
+	c = find_command(argv[1]);
+	if (!c) {
+		error("'%s' is not a git-covopt command. See 'git covopt --help'",
+		      argv[1]);
+		return COVOPT_EXIT_USAGE;
+	}
+	if (argc > 2 && !strcmp(argv[2], "--help"))
+		return show_manual(c->name);
+	git_libgit2_init();
+	ret = run_command(c, argc - 1, argv + 1);
+	git_libgit2_shutdown();
+	return ret;
+}

@@ -1,0 +1,2 @@
+/* src/imports.c - placeholder, being written */
+extern int covopt_placeholder_imports;

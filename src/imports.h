@@ -1,0 +1,1 @@
+/* src/imports.h - placeholder */

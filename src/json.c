@@ -1,0 +1,2 @@
+/* src/json.c - placeholder, being written */
+extern int covopt_placeholder_json;

@@ -1,0 +1,2 @@
+/* src/model-codec.c - placeholder, being written */
+extern int covopt_placeholder_model_codec;

@@ -1,0 +1,237 @@
+/* model.c - the in-memory test-impact model of one commit: building, lookup, validation.
+ * Lookups are binary searches over the sorted arrays the codec and record produce. */
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+#include "signal.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void model_release(struct model *m)
+{
+	for (size_t i = 0; i < m->flags_nr; i++)
+		free(m->flags[i].name);
+	for (size_t i = 0; i < m->files_nr; i++) {
+		free(m->files[i].path);
+		free(m->files[i].imports);
+	}
+	for (size_t i = 0; i < m->features_nr; i++)
+		free(m->features[i].name);
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		free(m->tests[i].id);
+		free(m->tests[i].signals);
+	}
+	free(m->flags);
+	free(m->files);
+	free(m->features);
+	free(m->tests);
+	model_init(m);
+}
+
+static void copy_hex(char *dst, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (n > COVOPT_OID_HEXSZ)
+		n = COVOPT_OID_HEXSZ;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
+			double suite_time, double overhead)
+{
+	struct model_flag *f;
+
+	ALLOC_GROW(m->flags, m->flags_nr + 1, m->flags_alloc);
+	f = &m->flags[m->flags_nr];
+	f->name = xstrdup(name);
+	copy_hex(f->commit, commit);
+	f->suite_time = suite_time;
+	f->overhead = overhead;
+	return (uint32_t)m->flags_nr++;
+}
+
+uint32_t model_add_file(struct model *m, const char *path, const char *blob)
+{
+	struct model_file *f;
+
+	ALLOC_GROW(m->files, m->files_nr + 1, m->files_alloc);
+	f = &m->files[m->files_nr];
+	f->path = xstrdup(path);
+	copy_hex(f->blob, blob);
+	f->imports = NULL;
+	f->imports_nr = 0;
+	return (uint32_t)m->files_nr++;
+}
+
+uint32_t model_add_feature(struct model *m, uint32_t file, const char *name,
+			   enum feature_kind kind, uint64_t hash,
+			   uint32_t lines)
+{
+	struct model_feature *f;
+
+	ALLOC_GROW(m->features, m->features_nr + 1, m->features_alloc);
+	f = &m->features[m->features_nr];
+	f->file = file;
+	f->name = xstrdup(name);
+	f->kind = (uint8_t)kind;
+	f->hash = hash;
+	f->lines = lines;
+	return (uint32_t)m->features_nr++;
+}
+
+uint32_t model_add_test(struct model *m, const char *id, uint32_t flag,
+			double cost, enum test_outcome outcome,
+			uint32_t history, unsigned char *signals,
+			size_t signals_len)
+{
+	struct model_test *t;
+
+	ALLOC_GROW(m->tests, m->tests_nr + 1, m->tests_alloc);
+	t = &m->tests[m->tests_nr];
+	t->id = xstrdup(id);
+	t->flag = flag;
+	t->cost = cost;
+	t->outcome = (uint8_t)outcome;
+	t->history = history;
+	t->signals = signals;
+	t->signals_len = signals_len;
+	return (uint32_t)m->tests_nr++;
+}
+
+long model_find_file(const struct model *m, const char *path)
+{
+	size_t lo = 0, hi = m->files_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->files[mid].path, path);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+long model_find_test(const struct model *m, const char *id)
+{
+	size_t lo = 0, hi = m->tests_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(m->tests[mid].id, id);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+long model_find_flag(const struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->flags_nr; i++)
+		if (!strcmp(m->flags[i].name, name))
+			return (long)i;
+	return -1;
+}
+
+static int validate_files(const struct model *m, const char *what)
+{
+	for (size_t i = 0; i < m->files_nr; i++) {
+		const struct model_file *f = &m->files[i];
+
+		if (i && strcmp(m->files[i - 1].path, f->path) >= 0)
+			return error("%s: files not sorted at '%s'", what,
+				     f->path);
+		for (size_t k = 0; k < f->imports_nr; k++)
+			if (f->imports[k] >= m->files_nr)
+				return error("%s: bad import index in '%s'",
+					     what, f->path);
+	}
+	return 0;
+}
+
+static int validate_features(const struct model *m, const char *what)
+{
+	for (size_t i = 0; i < m->features_nr; i++) {
+		const struct model_feature *f = &m->features[i];
+		const struct model_feature *p = i ? f - 1 : NULL;
+
+		if (f->file >= m->files_nr || f->kind > FEATURE_KIND_MAX)
+			return error("%s: bad feature #%zu", what, i);
+		if (p && (p->file > f->file ||
+			  (p->file == f->file && strcmp(p->name, f->name) >= 0)))
+			return error("%s: features not sorted at #%zu", what,
+				     i);
+	}
+	return 0;
+}
+
+static int validate_tests(const struct model *m, const char *what)
+{
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		const struct model_test *t = &m->tests[i];
+		struct signal_iter it;
+		int r;
+
+		if (i && strcmp(m->tests[i - 1].id, t->id) >= 0)
+			return error("%s: tests not sorted at '%s'", what,
+				     t->id);
+		if (t->flag >= m->flags_nr || t->outcome > OUTCOME_MAX ||
+		    !(t->cost >= 0) || t->cost > 1e9)
+			return error("%s: bad test '%s'", what, t->id);
+		signal_iter_init(&it, t->signals, t->signals_len);
+		while ((r = signal_iter_next(&it)) > 0)
+			if (it.feature >= m->features_nr)
+				break;
+		if (r)
+			return error("%s: bad signal of test '%s'", what,
+				     t->id);
+	}
+	return 0;
+}
+
+int model_validate(const struct model *m, const char *what)
+{
+	for (size_t i = 0; i < m->flags_nr; i++)
+		if (!(m->flags[i].suite_time >= 0) ||
+		    !(m->flags[i].overhead >= 0))
+			return error("%s: bad flag '%s'", what,
+				     m->flags[i].name);
+	if (validate_files(m, what) || validate_features(m, what) ||
+	    validate_tests(m, what))
+		return -1;
+	return 0;
+}
+
+const char *feature_kind_name(enum feature_kind kind)
+{
+	static const char *const names[] = { "module", "class", "function",
+					     "file" };
+
+	return kind <= FEATURE_KIND_MAX ? names[kind] : "unknown";
+}
+
+const char *outcome_name(enum test_outcome outcome)
+{
+	static const char *const names[] = { "passed", "failed", "error",
+					     "skipped", "unknown" };
+
+	return outcome <= OUTCOME_MAX ? names[outcome] : "unknown";
+}

@@ -1,0 +1,66 @@
+/* notes-store.h - keep models in a git notes ref, written blob by blob (msgpack holds NULs).
+ * The ref only ever moves by compare-and-swap to a complete notes commit. */
+#ifndef COVOPT_NOTES_STORE_H
+#define COVOPT_NOTES_STORE_H
+
+#include <git2.h>
+#include "sbuf.h"
+
+#define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
+
+/*
+ * The notes ref to use: opt (from --ref) if given, else $COVOPT_NOTES_REF,
+ * else git config covopt.notesRef, else refs/notes/covopt. A short name
+ * "foo" becomes "refs/notes/foo" as git notes --ref does. Caller frees.
+ */
+char *notes_store_ref_name(git_repository *repo, const char *opt);
+
+/*
+ * Read the note on commit from notes_ref into out (which is reset first).
+ * Notes may be stored flat ("<hex>") or fanned out ("ab/cdef...",
+ * "ab/cd/ef..."), as git writes them. Returns 1 when found, 0 when there is
+ * no note (or no notes ref), -1 on error (message printed). Notes larger
+ * than COVOPT_MAX_NOTE_SIZE are an error.
+ */
+int notes_store_read(struct sbuf *out, git_repository *repo,
+		     const char *notes_ref, const git_oid *commit);
+
+/*
+ * Compute the new note for one commit from the current one. note holds the
+ * current note when exists is 1 (empty otherwise); the callback replaces its
+ * contents with the note to write and returns 0, or returns -1 (after
+ * printing an error) to abort without writing anything.
+ */
+typedef int (*notes_update_fn)(struct sbuf *note, int exists, void *payload);
+
+/*
+ * Set the note on commit in notes_ref to what fn computes. Builds a new
+ * notes commit (parent: the current notes commit) whose tree keeps every
+ * other note and the existing fan-out, then moves the ref only if it still
+ * points where it did; if another writer moved it meanwhile, reads again,
+ * calls fn again and retries (bounded). On any failure the ref is left as
+ * it was. message is the notes commit message. Returns 0 or -1.
+ */
+int notes_store_update(git_repository *repo, const char *notes_ref,
+		       const git_oid *commit, notes_update_fn fn,
+		       void *payload, const char *message);
+
+/*
+ * Starting at start and following first parents for at most max_depth
+ * steps (0 = start only), find the first commit with a note. On success
+ * fills found, distance (steps from start) and note, and returns 1; returns
+ * 0 when none is in reach, -1 on error.
+ */
+int notes_store_find_nearest(git_oid *found, unsigned *distance,
+			     struct sbuf *note, git_repository *repo,
+			     const char *notes_ref, const git_oid *start,
+			     unsigned max_depth);
+
+/* Call fn for each annotated commit id and its note blob id. Stops and
+ * returns fn's value when non-zero. Returns 0, or -1 on error. */
+typedef int (*notes_foreach_fn)(const git_oid *commit, const git_oid *blob,
+				void *payload);
+int notes_store_foreach(git_repository *repo, const char *notes_ref,
+			notes_foreach_fn fn, void *payload);
+
+#endif

@@ -1,0 +1,2 @@
+/* src/progress.c - placeholder, being written */
+extern int covopt_placeholder_progress;

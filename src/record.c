@@ -1,0 +1,2 @@
+/* src/record.c - placeholder, being written */
+extern int covopt_placeholder_record;

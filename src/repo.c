@@ -1,0 +1,2 @@
+/* src/repo.c - placeholder, being written */
+extern int covopt_placeholder_repo;

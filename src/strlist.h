@@ -1,0 +1,24 @@
+/* strlist.h - a growable list of owned C strings.
+ * Items are copied in and freed by strlist_release(). */
+#ifndef COVOPT_STRLIST_H
+#define COVOPT_STRLIST_H
+
+#include <stddef.h>
+
+struct strlist {
+	char **items;
+	size_t nr, alloc;
+};
+
+#define STRLIST_INIT { NULL, 0, 0 }
+
+/* Append a copy of s; returns the copy (owned by the list). */
+char *strlist_append(struct strlist *list, const char *s);
+/* Append s itself; the list takes ownership. */
+void strlist_append_nodup(struct strlist *list, char *s);
+void strlist_sort(struct strlist *list);
+/* Index of s in a sorted list, or -1. */
+long strlist_find_sorted(const struct strlist *list, const char *s);
+void strlist_release(struct strlist *list);
+
+#endif

@@ -1,0 +1,77 @@
+/* usage.c - error reporting and exit codes, in git's manner.
+ * All diagnostics go to stderr so stdout carries only results. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <git2.h>
+#include "usage.h"
+
+static void report(const char *prefix, const char *fmt, va_list ap,
+		   const char *suffix)
+{
+	char msg[4096];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fflush(stdout);
+	if (suffix)
+		fprintf(stderr, "%s%s: %s\n", prefix, msg, suffix);
+	else
+		fprintf(stderr, "%s%s\n", prefix, msg);
+}
+
+int error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("error: ", fmt, ap, NULL);
+	va_end(ap);
+	return -1;
+}
+
+const char *git_error_text(void)
+{
+	const git_error *e = git_error_last();
+
+	return e && e->message ? e->message : "unknown libgit2 error";
+}
+
+int error_git(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("error: ", fmt, ap, git_error_text());
+	va_end(ap);
+	return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("warning: ", fmt, ap, NULL);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report("fatal: ", fmt, ap, NULL);
+	va_end(ap);
+	exit(COVOPT_EXIT_FATAL);
+}
+
+void bug_fl(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "BUG: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
