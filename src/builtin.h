@@ -5,7 +5,13 @@
 
 #include <git2.h>
 
+int cmd_fetch(int argc, const char **argv, git_repository *repo);
+int cmd_gc(int argc, const char **argv, git_repository *repo);
+int cmd_hook(int argc, const char **argv, git_repository *repo);
+int cmd_push(int argc, const char **argv, git_repository *repo);
 int cmd_record(int argc, const char **argv, git_repository *repo);
+int cmd_run(int argc, const char **argv, git_repository *repo);
+int cmd_select(int argc, const char **argv, git_repository *repo);
 int cmd_show(int argc, const char **argv, git_repository *repo);
 
 #endif

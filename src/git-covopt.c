@@ -17,7 +17,13 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{ "fetch", cmd_fetch, "fetch models from a remote and merge them" },
+	{ "gc", cmd_gc, "drop models no branch can use any more" },
+	{ "hook", cmd_hook, "install or remove the pre-commit hook" },
+	{ "push", cmd_push, "merge and push models to a remote" },
 	{ "record", cmd_record, "store a model of a test run in refs/notes/covopt" },
+	{ "run", cmd_run, "select tests and run them with the configured runner" },
+	{ "select", cmd_select, "print the tests to run for a change, within a budget" },
 	{ "show", cmd_show, "describe the model of a commit" },
 	{ NULL, NULL, NULL },
 };
@@ -60,7 +66,7 @@ static int show_manual(const char *cmd)
 	return 0;
 }
 
-static int run_command(const struct command *c, int argc, const char **argv)
+static int run_builtin(const struct command *c, int argc, const char **argv)
 {
 	git_repository *repo = NULL;
 	int ret;
@@ -100,7 +106,7 @@ int main(int argc, const char **argv)
 	if (argc > 2 && !strcmp(argv[2], "--help"))
 		return show_manual(c->name);
 	git_libgit2_init();
-	ret = run_command(c, argc - 1, argv + 1);
+	ret = run_builtin(c, argc - 1, argv + 1);
 	git_libgit2_shutdown();
 	return ret;
 }

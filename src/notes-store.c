@@ -1,2 +1,577 @@
-/* src/notes-store.c - placeholder, being written */
-extern int covopt_placeholder_notes_store;
+/* notes-store.c - keep models in a git notes ref, written blob by blob (msgpack holds NULs).
+ * Reads any fan-out; writes a whole new notes commit, then moves the ref by compare-and-swap. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "notes-store.h"
+#include "model.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* How often a writer that lost the race to the ref starts over. */
+#define NOTES_MAX_ATTEMPTS 50
+
+/* Only lowercase: git names notes by lowercase hex, and so do we. */
+static int is_hex(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+/* A fan-out directory: two lowercase hex digits, holding a tree. */
+static int is_fanout_dir(const git_tree_entry *e)
+{
+	const char *name = git_tree_entry_name(e);
+
+	return git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+	       strlen(name) == 2 && is_hex(name, 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* The ref name                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Expand a short name as git notes --ref does. */
+static char *expand_ref(const char *name)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	if (!strncmp(name, "refs/", 5))
+		sbuf_addstr(&sb, name);
+	else if (!strncmp(name, "notes/", 6))
+		sbuf_addf(&sb, "refs/%s", name);
+	else
+		sbuf_addf(&sb, "refs/notes/%s", name);
+	return sbuf_detach(&sb, NULL);
+}
+
+/* covopt.notesRef from the repository's config, or NULL (*err set on error). */
+static char *config_ref(git_repository *repo, int *err)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	char *name = NULL;
+	int r;
+
+	*err = 0;
+	if (!repo)
+		return NULL;
+	if (git_repository_config_snapshot(&cfg, repo) < 0) {
+		*err = error_git("cannot read git config");
+		return NULL;
+	}
+	r = git_config_get_string_buf(&buf, cfg, "covopt.notesRef");
+	if (!r && buf.size)
+		name = expand_ref(buf.ptr);
+	else if (r && r != GIT_ENOTFOUND)
+		*err = error_git("cannot read 'covopt.notesRef'");
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return name;
+}
+
+char *notes_store_ref_name(git_repository *repo, const char *opt)
+{
+	const char *env = getenv("COVOPT_NOTES_REF");
+	char *name = NULL;
+	int valid = 0, err = 0;
+
+	if (opt && *opt)
+		name = expand_ref(opt);
+	else if (env && *env)
+		name = expand_ref(env);
+	else if (!(name = config_ref(repo, &err)) && !err)
+		name = xstrdup(COVOPT_DEFAULT_NOTES_REF);
+	if (!name)
+		return NULL;
+	if (git_reference_name_is_valid(&valid, name) < 0 || !valid) {
+		error("invalid notes ref '%s'", name);
+		FREE_AND_NULL(name);
+	}
+	return name;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Where the notes ref points now; exists is 0 when there is no ref yet. */
+struct notes_tip {
+	int exists;
+	git_oid id;
+	git_commit *commit;
+	git_tree *tree;
+};
+
+static void tip_release(struct notes_tip *tip)
+{
+	git_tree_free(tip->tree);
+	git_commit_free(tip->commit);
+	memset(tip, 0, sizeof(*tip));
+}
+
+static int tip_load(struct notes_tip *tip, git_repository *repo,
+		    const char *ref)
+{
+	int r;
+
+	memset(tip, 0, sizeof(*tip));
+	r = git_reference_name_to_id(&tip->id, repo, ref);
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0)
+		return error_git("cannot read notes ref '%s'", ref);
+	if (git_commit_lookup(&tip->commit, repo, &tip->id) < 0 ||
+	    git_commit_tree(&tip->tree, tip->commit) < 0) {
+		error_git("cannot read notes ref '%s'", ref);
+		tip_release(tip);
+		return -1;
+	}
+	tip->exists = 1;
+	return 0;
+}
+
+/*
+ * Find the note blob for hex (40 lowercase digits) in a notes tree, flat
+ * or fanned out at any depth. Returns 1 with *blob set, 0 when absent,
+ * -1 on error.
+ */
+static int find_note(git_oid *blob, git_repository *repo,
+		     const git_tree *root, const char *hex, const char *ref)
+{
+	const git_tree *cur = root;
+	git_tree *owned = NULL;
+	int ret = 0;
+
+	for (size_t k = 0; k + 2 <= COVOPT_OID_HEXSZ; k += 2) {
+		const git_tree_entry *e = git_tree_entry_byname(cur, hex + k);
+		char dir[3] = { hex[k], hex[k + 1], '\0' };
+		git_tree *sub = NULL;
+
+		if (e && git_tree_entry_type(e) == GIT_OBJECT_BLOB) {
+			git_oid_cpy(blob, git_tree_entry_id(e));
+			ret = 1;
+			break;
+		}
+		e = git_tree_entry_byname(cur, dir);
+		if (!e || !is_fanout_dir(e) || k + 2 == COVOPT_OID_HEXSZ)
+			break;
+		if (git_tree_lookup(&sub, repo, git_tree_entry_id(e)) < 0) {
+			ret = error_git("cannot read notes tree of '%s'", ref);
+			break;
+		}
+		git_tree_free(owned);
+		cur = owned = sub;
+	}
+	git_tree_free(owned);
+	return ret;
+}
+
+static int read_blob(struct sbuf *out, git_repository *repo,
+		     const git_oid *id, const char *ref, const char *hex)
+{
+	git_blob *blob = NULL;
+	git_object_size_t size;
+
+	sbuf_reset(out);
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return error_git("cannot read note for '%s' in '%s'", hex, ref);
+	size = git_blob_rawsize(blob);
+	if (size > COVOPT_MAX_NOTE_SIZE) {
+		git_blob_free(blob);
+		return error("note for '%s' in '%s' is too large (%llu bytes)",
+			     hex, ref, (unsigned long long)size);
+	}
+	sbuf_add(out, git_blob_rawcontent(blob), (size_t)size);
+	git_blob_free(blob);
+	return 0;
+}
+
+/* Look the note for hex up under tip and read it; 1, 0 or -1. */
+static int tip_read_note(struct sbuf *out, git_repository *repo,
+			 const struct notes_tip *tip, const char *hex,
+			 const char *ref)
+{
+	git_oid blob;
+	int r;
+
+	if (!tip->exists)
+		return 0;
+	r = find_note(&blob, repo, tip->tree, hex, ref);
+	if (r <= 0)
+		return r;
+	return read_blob(out, repo, &blob, ref, hex) ? -1 : 1;
+}
+
+int notes_store_read(struct sbuf *out, git_repository *repo,
+		     const char *notes_ref, const git_oid *commit)
+{
+	struct notes_tip tip;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret;
+
+	sbuf_reset(out);
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (tip_load(&tip, repo, notes_ref))
+		return -1;
+	ret = tip_read_note(out, repo, &tip, hex, notes_ref);
+	tip_release(&tip);
+	return ret;
+}
+
+int notes_store_find_nearest(git_oid *found, unsigned *distance,
+			     struct sbuf *note, git_repository *repo,
+			     const char *notes_ref, const git_oid *start,
+			     unsigned max_depth)
+{
+	struct notes_tip tip;
+	git_commit *c = NULL, *parent = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = -1, r;
+
+	if (tip_load(&tip, repo, notes_ref))
+		return -1;
+	if (!tip.exists) {
+		ret = 0;
+		goto cleanup;
+	}
+	if (git_commit_lookup(&c, repo, start) < 0) {
+		git_oid_tostr(hex, sizeof(hex), start);
+		error_git("cannot read commit '%s'", hex);
+		goto cleanup;
+	}
+	for (unsigned d = 0;; d++) {
+		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
+		r = tip_read_note(note, repo, &tip, hex, notes_ref);
+		if (r) {
+			if (r > 0) {
+				git_oid_cpy(found, git_commit_id(c));
+				*distance = d;
+			}
+			ret = r;
+			break;
+		}
+		ret = 0;
+		if (d == max_depth)
+			break;
+		r = git_commit_parent(&parent, c, 0);
+		if (r == GIT_ENOTFOUND)	/* root commit or shallow boundary */
+			break;
+		if (r < 0) {
+			ret = error_git("cannot read parent of '%s'", hex);
+			break;
+		}
+		git_commit_free(c);
+		c = parent;
+		parent = NULL;
+	}
+cleanup:
+	git_commit_free(c);
+	tip_release(&tip);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Listing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* hex holds the k digits of the fan-out directories above tree. */
+static int foreach_level(git_repository *repo, const git_tree *tree,
+			 char *hex, size_t k, notes_foreach_fn fn,
+			 void *payload, const char *ref)
+{
+	size_t nr = git_tree_entrycount(tree);
+
+	for (size_t i = 0; i < nr; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		size_t n = strlen(name);
+		git_tree *sub = NULL;
+		git_oid id;
+		int r;
+
+		if (k + n > COVOPT_OID_HEXSZ || !is_hex(name, n))
+			continue;
+		memcpy(hex + k, name, n);
+		hex[k + n] = '\0';
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+		    k + n == COVOPT_OID_HEXSZ) {
+			if (git_oid_fromstr(&id, hex) < 0)
+				continue;
+			r = fn(&id, git_tree_entry_id(e), payload);
+		} else if (is_fanout_dir(e) && k + 2 < COVOPT_OID_HEXSZ) {
+			if (git_tree_lookup(&sub, repo,
+					    git_tree_entry_id(e)) < 0)
+				return error_git("cannot read notes tree of "
+						 "'%s'", ref);
+			r = foreach_level(repo, sub, hex, k + 2, fn, payload,
+					  ref);
+			git_tree_free(sub);
+		} else {
+			continue;
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int notes_store_foreach(git_repository *repo, const char *notes_ref,
+			notes_foreach_fn fn, void *payload)
+{
+	struct notes_tip tip;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = 0;
+
+	if (tip_load(&tip, repo, notes_ref))
+		return -1;
+	if (tip.exists)
+		ret = foreach_level(repo, tip.tree, hex, 0, fn, payload,
+				    notes_ref);
+	tip_release(&tip);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The first fan-out directory of tree, or NULL when tree is flat. */
+static const git_tree_entry *first_fanout_dir(const git_tree *tree)
+{
+	size_t nr = tree ? git_tree_entrycount(tree) : 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+
+		if (is_fanout_dir(e))
+			return e;
+	}
+	return NULL;
+}
+
+/* The subtree named dir in tree, if there is one. 0 or libgit2's error. */
+static int lookup_dir(git_tree **out, git_repository *repo,
+		      const git_tree *tree, const char *dir)
+{
+	const git_tree_entry *e = NULL;
+
+	*out = NULL;
+	if (tree)
+		e = git_tree_entry_byname(tree, dir);
+	if (!e || !is_fanout_dir(e))
+		return 0;
+	return git_tree_lookup(out, repo, git_tree_entry_id(e));
+}
+
+static int write_level(git_oid *out, git_repository *repo,
+		       const git_tree *tree, const git_tree *like,
+		       const char *hex, size_t k, const git_oid *blob);
+
+/*
+ * Put the note one fan-out directory down from bld (built from tree, may
+ * be NULL), dropping a flat entry for the same commit at this level. fan
+ * is a fan-out directory of this level whose layout a new directory takes.
+ */
+static int insert_below(git_treebuilder *bld, git_repository *repo,
+			const git_tree *tree, const git_tree_entry *fan,
+			const char *hex, size_t k, const git_oid *blob)
+{
+	git_tree *sub = NULL, *sub_like = NULL;
+	char dir[3] = { hex[k], hex[k + 1], '\0' };
+	git_oid sub_id;
+	int err;
+
+	if (git_treebuilder_get(bld, hex + k) &&
+	    (err = git_treebuilder_remove(bld, hex + k)) < 0)
+		return err;
+	if ((err = lookup_dir(&sub, repo, tree, dir)) < 0 ||
+	    (err = git_tree_lookup(&sub_like, repo,
+				   git_tree_entry_id(fan))) < 0 ||
+	    (err = write_level(&sub_id, repo, sub, sub_like, hex, k + 2,
+			       blob)) < 0)
+		goto cleanup;
+	err = git_treebuilder_insert(NULL, bld, dir, &sub_id,
+				     GIT_FILEMODE_TREE);
+cleanup:
+	git_tree_free(sub_like);
+	git_tree_free(sub);
+	return err < 0 ? err : 0;
+}
+
+/*
+ * Write the notes (sub)tree for the digits hex + k with the note blob set:
+ * every other entry of tree (NULL: none yet) is kept. When this level is
+ * fanned out (judged from tree, or from like, a sibling, for a new
+ * directory) the note goes one directory down; otherwise it is stored
+ * flat here. Returns 0 or libgit2's error.
+ */
+static int write_level(git_oid *out, git_repository *repo,
+		       const git_tree *tree, const git_tree *like,
+		       const char *hex, size_t k, const git_oid *blob)
+{
+	git_treebuilder *bld = NULL;
+	const git_tree_entry *fan;
+	int err;
+
+	if ((err = git_treebuilder_new(&bld, repo, tree)) < 0)
+		return err;
+	fan = first_fanout_dir(tree ? tree : like);
+	if (!fan || k + 2 >= COVOPT_OID_HEXSZ)
+		err = git_treebuilder_insert(NULL, bld, hex + k, blob,
+					     GIT_FILEMODE_BLOB);
+	else
+		err = insert_below(bld, repo, tree, fan, hex, k, blob);
+	if (err >= 0)
+		err = git_treebuilder_write(out, bld);
+	git_treebuilder_free(bld);
+	return err < 0 ? err : 0;
+}
+
+/* The committer: $GIT_COMMITTER_NAME/EMAIL, user.name/email, or ours. */
+static int notes_signature(git_signature **out, git_repository *repo)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME");
+	const char *email = getenv("GIT_COMMITTER_EMAIL");
+
+	if (name && *name && email && *email &&
+	    !git_signature_now(out, name, email))
+		return 0;
+	if (!git_signature_default(out, repo))
+		return 0;
+	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
+}
+
+/* Build the notes commit holding blob for hex on top of tip. 0 or -1. */
+static int make_commit(git_oid *out, git_repository *repo,
+		       const struct notes_tip *tip, const char *hex,
+		       const git_oid *blob, const char *message)
+{
+	git_oid tree_id;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	const git_commit *parents[1] = { tip->commit };
+	struct sbuf msg = SBUF_INIT;
+	int ret = -1;
+
+	sbuf_addstr(&msg, message);
+	if (!msg.len || msg.buf[msg.len - 1] != '\n')
+		sbuf_addch(&msg, '\n');
+	if (write_level(&tree_id, repo, tip->tree, NULL, hex, 0, blob) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
+	    notes_signature(&sig, repo) < 0 ||
+	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
+			      tip->exists ? 1 : 0, parents) < 0) {
+		error_git("cannot write notes commit for '%s'", hex);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sbuf_release(&msg);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	return ret;
+}
+
+/*
+ * Move ref from tip to id unless someone else moved it: 0, 1 (lost), -1.
+ * A ref that did not exist is expected to be still absent: libgit2 checks
+ * the zero id under the ref's lock, whereas git_reference_create(force=0)
+ * checks existence before taking the lock, so two first writers could
+ * both succeed and one notes commit would be lost.
+ */
+static int move_ref(git_repository *repo, const char *ref,
+		    const struct notes_tip *tip, const git_oid *id,
+		    const char *message)
+{
+	git_reference *out = NULL;
+	char *log = xmemdupz(message, strcspn(message, "\n"));
+	git_oid absent;
+	int r;
+
+	memset(&absent, 0, sizeof(absent));
+	r = git_reference_create_matching(&out, repo, ref, id, 1,
+					  tip->exists ? &tip->id : &absent,
+					  log);
+	free(log);
+	git_reference_free(out);
+	if (r == GIT_EMODIFIED || r == GIT_EEXISTS || r == GIT_ELOCKED)
+		return 1;
+	if (r < 0)
+		return error_git("cannot update '%s'", ref);
+	return 0;
+}
+
+/* One read-compute-write round: 0 done, 1 lost the race, -1 error. */
+static int try_update(git_repository *repo, const char *ref,
+		      const git_oid *commit, notes_update_fn fn,
+		      void *payload, const char *message)
+{
+	struct notes_tip tip;
+	struct sbuf note = SBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid blob, id;
+	int exists, ret = -1;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (tip_load(&tip, repo, ref))
+		return -1;
+	exists = tip_read_note(&note, repo, &tip, hex, ref);
+	if (exists < 0 || fn(&note, exists, payload))
+		goto cleanup;
+	if (note.len > COVOPT_MAX_NOTE_SIZE) {
+		error("note for '%s' is too large (%zu bytes)", hex, note.len);
+		goto cleanup;
+	}
+	if (git_blob_create_from_buffer(&blob, repo, note.buf, note.len) < 0) {
+		error_git("cannot write note for '%s'", hex);
+		goto cleanup;
+	}
+	if (make_commit(&id, repo, &tip, hex, &blob, message))
+		goto cleanup;
+	ret = move_ref(repo, ref, &tip, &id, message);
+cleanup:
+	sbuf_release(&note);
+	tip_release(&tip);
+	return ret;
+}
+
+/* Sleep 1-8 ms, differently in each process, so racing writers part. */
+static void backoff(unsigned attempt)
+{
+	struct timespec now, ts;
+	unsigned seed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	seed = (unsigned)now.tv_nsec ^ ((unsigned)getpid() * 2654435761u) ^
+	       (attempt * 40503u);
+	seed ^= seed >> 13;
+	seed *= 0x5bd1e995u;
+	seed ^= seed >> 15;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + seed % 8) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int notes_store_update(git_repository *repo, const char *notes_ref,
+		       const git_oid *commit, notes_update_fn fn,
+		       void *payload, const char *message)
+{
+	for (unsigned attempt = 0; attempt < NOTES_MAX_ATTEMPTS; attempt++) {
+		int r = try_update(repo, notes_ref, commit, fn, payload,
+				   message);
+
+		if (r <= 0)
+			return r;
+		backoff(attempt);
+	}
+	return error("cannot update '%s': still moved by other writers or "
+		     "locked after %d attempts", notes_ref, NOTES_MAX_ATTEMPTS);
+}

@@ -1,2 +1,476 @@
-/* src/record.c - placeholder, being written */
-extern int covopt_placeholder_record;
+/* record.c - turn one test run (coverage contexts + JUnit) into the model of a commit.
+ * Lines map to features through each file's owner table; a test's signal on a feature is
+ * the share of the feature's executed lines (over the whole run) that the test ran. */
+#include <stdlib.h>
+#include <string.h>
+#include "feature-map.h"
+#include "imports.h"
+#include "nodeid.h"
+#include "path-map.h"
+#include "progress.h"
+#include "record.h"
+#include "repo.h"
+#include "signal.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Per model file: which feature owns each line, and scratch marks. */
+struct file_lines {
+	uint32_t *owner;	/* global feature index per line, [1..lines_nr] */
+	size_t lines_nr;
+	unsigned char *executed;	/* 1 if any context ran the line */
+	uint32_t *stamp;	/* last test (index + 1) that counted the line */
+};
+
+/* A JUnit case by its key "classname\tname". */
+struct junit_key {
+	char *key;
+	size_t index;
+};
+
+struct builder {
+	struct model *m;
+	git_repository *repo;
+	const struct coverage_data *cov;
+	const struct junit_report *junit;
+	struct repo_tree_files tree;
+	long *cov_to_file;	/* coverage file index -> model file, or -1 */
+	struct file_lines *lines;	/* per model file */
+	struct strlist test_ids;	/* sorted, unique */
+	long *context_to_test;	/* coverage context -> test, or -1 */
+	long *test_to_case;	/* test -> junit case, or -1 */
+	struct junit_key *keys;
+	size_t keys_nr;
+};
+
+/* ---------------------------------------------------------------- files */
+
+static int is_python(const char *path)
+{
+	return features_is_python(path);
+}
+
+/* Map measured paths to tracked ones; note which tracked files are covered. */
+static void map_coverage_files(struct builder *b, unsigned char *covered)
+{
+	struct path_map map;
+	size_t unmapped = 0;
+	const char *example = NULL;
+
+	path_map_init(&map, &b->tree.paths);
+	b->cov_to_file = xmalloc(st_mult(b->cov->files.nr + 1, sizeof(long)));
+	for (size_t i = 0; i < b->cov->files.nr; i++) {
+		long at = path_map_resolve(&map, b->cov->files.items[i]);
+
+		b->cov_to_file[i] = at;
+		if (at >= 0)
+			covered[at] = 1;
+		else if (!unmapped++)
+			example = b->cov->files.items[i];
+	}
+	if (unmapped)
+		warning("%zu measured file(s) are not tracked in the recorded "
+			"commit and were ignored, e.g. '%s'", unmapped, example);
+	path_map_release(&map);
+}
+
+static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
+		      struct feature_map *fm)
+{
+	struct sbuf src = SBUF_INIT;
+	const char *path = b->m->files[file].path;
+	uint32_t base = (uint32_t)b->m->features_nr;
+	struct file_lines *fl = &b->lines[file];
+	int ret = -1;
+
+	if (repo_read_blob(&src, b->repo, blob, FEATURES_MAX_SOURCE) < 0 ||
+	    features_parse(fm, path, src.buf, src.len) < 0)
+		goto cleanup;
+	for (size_t k = 0; k < fm->nr; k++)
+		model_add_feature(b->m, file, fm->items[k].name,
+				  fm->items[k].kind, fm->items[k].hash, 0);
+	fl->lines_nr = fm->lines_nr;
+	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
+	fl->executed = xcalloc(fm->lines_nr + 1, 1);
+	fl->stamp = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
+	for (size_t l = 1; l <= fm->lines_nr; l++)
+		fl->owner[l] = base + fm->owner[l];
+	ret = 0;
+cleanup:
+	sbuf_release(&src);
+	return ret;
+}
+
+/* Add the model's files and their features; resolve imports. */
+static int add_files(struct builder *b)
+{
+	unsigned char *covered = xcalloc(b->tree.nr + 1, 1);
+	struct feature_map *maps;
+	struct strlist paths = STRLIST_INIT;
+	struct import_index idx;
+	long *tree_index;
+	int ret = -1;
+
+	map_coverage_files(b, covered);
+	tree_index = xmalloc(st_mult(b->tree.nr + 1, sizeof(long)));
+	for (size_t i = 0; i < b->tree.nr; i++) {
+		const struct repo_entry *e = &b->tree.items[i];
+		char hex[GIT_OID_HEXSZ + 1];
+
+		tree_index[i] = -1;
+		if (!covered[i] && !is_python(e->path))
+			continue;
+		git_oid_tostr(hex, sizeof(hex), &e->blob);
+		tree_index[i] = model_add_file(b->m, e->path, hex);
+		strlist_append(&paths, e->path);
+	}
+	for (size_t i = 0; i < b->cov->files.nr; i++)
+		if (b->cov_to_file[i] >= 0)
+			b->cov_to_file[i] = tree_index[b->cov_to_file[i]];
+	b->lines = xcalloc(b->m->files_nr + 1, sizeof(*b->lines));
+	maps = xcalloc(b->m->files_nr + 1, sizeof(*maps));
+	for (size_t i = 0, f = 0; i < b->tree.nr; i++)
+		if (tree_index[i] >= 0 &&
+		    parse_file(b, (uint32_t)f++, &b->tree.items[i].blob,
+			       &maps[tree_index[i]]) < 0)
+			goto cleanup;
+	import_index_build(&idx, &paths);
+	for (size_t f = 0; f < b->m->files_nr; f++)
+		b->m->files[f].imports = import_index_resolve(
+			&idx, b->m->files[f].path, &maps[f].imports,
+			&b->m->files[f].imports_nr);
+	import_index_release(&idx);
+	ret = 0;
+cleanup:
+	for (size_t f = 0; f < b->m->files_nr; f++)
+		feature_map_release(&maps[f]);
+	free(maps);
+	free(tree_index);
+	free(covered);
+	strlist_release(&paths);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- tests */
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct junit_key *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	if (c)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+static void index_junit(struct builder *b)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	b->keys = xmalloc(st_mult(b->junit->nr + 1, sizeof(*b->keys)));
+	for (size_t i = 0; i < b->junit->nr; i++) {
+		const struct junit_case *c = &b->junit->cases[i];
+
+		sbuf_reset(&sb);
+		sbuf_addf(&sb, "%s\t%s", c->classname, c->name);
+		b->keys[i].key = xmemdupz(sb.buf, sb.len);
+		b->keys[i].index = i;
+	}
+	b->keys_nr = b->junit->nr;
+	qsort(b->keys, b->keys_nr, sizeof(*b->keys), cmp_key);
+	sbuf_release(&sb);
+}
+
+/* First JUnit key entry equal to key, or -1. */
+static long find_key(const struct builder *b, const char *key)
+{
+	size_t lo = 0, hi = b->keys_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(b->keys[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < b->keys_nr && !strcmp(b->keys[lo].key, key) ? (long)lo : -1;
+}
+
+/* Collect every test id: from coverage contexts and from JUnit cases. */
+static void collect_test_ids(struct builder *b)
+{
+	struct sbuf key = SBUF_INIT;
+	unsigned char *used = xcalloc(b->keys_nr + 1, 1);
+	struct strlist ids = STRLIST_INIT;
+
+	for (size_t i = 0; i < b->cov->contexts.nr; i++) {
+		const char *phase;
+		char *id = coverage_context_nodeid(b->cov->contexts.items[i],
+						   &phase);
+		long k;
+
+		if (!id)
+			continue;
+		nodeid_junit_key(&key, id);
+		for (k = find_key(b, key.buf);
+		     k >= 0 && (size_t)k < b->keys_nr &&
+		     !strcmp(b->keys[k].key, key.buf); k++)
+			used[k] = 1;
+		strlist_append_nodup(&ids, id);
+	}
+	for (size_t k = 0; k < b->keys_nr; k++) {
+		const struct junit_case *c = &b->junit->cases[b->keys[k].index];
+		char *id;
+
+		if (used[k])
+			continue;
+		id = nodeid_from_junit(c->classname, c->name, c->file,
+				       &b->tree.paths);
+		if (id)
+			strlist_append_nodup(&ids, id);
+		else
+			warning("cannot tell the test id of JUnit test case "
+				"'%s' '%s'; skipped", c->classname, c->name);
+	}
+	strlist_sort(&ids);
+	for (size_t i = 0; i < ids.nr; i++)
+		if (!i || strcmp(ids.items[i - 1], ids.items[i]))
+			strlist_append(&b->test_ids, ids.items[i]);
+	strlist_release(&ids);
+	free(used);
+	sbuf_release(&key);
+}
+
+static void map_contexts(struct builder *b)
+{
+	b->context_to_test = xmalloc(st_mult(b->cov->contexts.nr + 1,
+					     sizeof(long)));
+	for (size_t i = 0; i < b->cov->contexts.nr; i++) {
+		const char *phase;
+		char *id = coverage_context_nodeid(b->cov->contexts.items[i],
+						   &phase);
+
+		b->context_to_test[i] = id ?
+			strlist_find_sorted(&b->test_ids, id) : -1;
+		free(id);
+	}
+}
+
+static int severity(enum test_outcome o)
+{
+	static const int rank[] = { 0, 2, 3, 1, 0 };
+
+	return o <= OUTCOME_MAX ? rank[o] : 0;
+}
+
+/* Cost and outcome of a test from its JUnit case(s). */
+static void junit_facts(struct builder *b, const char *id, double *cost,
+			enum test_outcome *outcome)
+{
+	struct sbuf key = SBUF_INIT;
+	long k;
+
+	*cost = 0;
+	*outcome = OUTCOME_UNKNOWN;
+	nodeid_junit_key(&key, id);
+	for (k = find_key(b, key.buf);
+	     k >= 0 && (size_t)k < b->keys_nr && !strcmp(b->keys[k].key, key.buf);
+	     k++) {
+		const struct junit_case *c = &b->junit->cases[b->keys[k].index];
+
+		*cost += c->time;
+		if (*outcome == OUTCOME_UNKNOWN ||
+		    severity(c->outcome) > severity(*outcome))
+			*outcome = c->outcome;
+	}
+	sbuf_release(&key);
+}
+
+/* ---------------------------------------------------------------- signals */
+
+static void mark_executed(struct builder *b)
+{
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		const struct coverage_record *rec = &b->cov->records[r];
+		long f = b->cov_to_file[rec->file];
+		struct file_lines *fl;
+
+		if (f < 0)
+			continue;
+		fl = &b->lines[f];
+		for (size_t i = 0; i < rec->lines_nr; i++)
+			if (rec->lines[i] <= fl->lines_nr)
+				fl->executed[rec->lines[i]] = 1;
+	}
+	for (size_t f = 0; f < b->m->files_nr; f++) {
+		struct file_lines *fl = &b->lines[f];
+
+		for (size_t l = 1; l <= fl->lines_nr; l++)
+			if (fl->executed[l])
+				b->m->features[fl->owner[l]].lines++;
+	}
+}
+
+/* Records grouped by test: order[] holds record indices, start[t]..start[t+1]. */
+static void group_records(struct builder *b, size_t **order, size_t **start)
+{
+	size_t tests = b->test_ids.nr;
+	size_t *pos = xcalloc(tests + 2, sizeof(size_t));
+
+	*start = xcalloc(tests + 2, sizeof(size_t));
+	*order = xmalloc(st_mult(b->cov->records_nr + 1, sizeof(size_t)));
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		long t = b->context_to_test[b->cov->records[r].context];
+
+		if (t >= 0)
+			(*start)[t + 1]++;
+	}
+	for (size_t t = 0; t < tests; t++)
+		(*start)[t + 1] += (*start)[t];
+	memcpy(pos, *start, (tests + 1) * sizeof(size_t));
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		long t = b->context_to_test[b->cov->records[r].context];
+
+		if (t >= 0)
+			(*order)[pos[t]++] = r;
+	}
+	free(pos);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The packed signal of test t over the records order[from..to). */
+static unsigned char *test_signal(struct builder *b, size_t t,
+				  const size_t *order, size_t from, size_t to,
+				  uint32_t *count, size_t *len)
+{
+	uint32_t *touched = NULL;
+	size_t touched_nr = 0, touched_alloc = 0;
+	struct signal_writer w;
+
+	for (size_t i = from; i < to; i++) {
+		const struct coverage_record *rec = &b->cov->records[order[i]];
+		long f = b->cov_to_file[rec->file];
+		struct file_lines *fl;
+
+		if (f < 0)
+			continue;
+		fl = &b->lines[f];
+		for (size_t k = 0; k < rec->lines_nr; k++) {
+			uint32_t l = rec->lines[k], feat;
+
+			if (l > fl->lines_nr || fl->stamp[l] == t + 1)
+				continue;
+			fl->stamp[l] = (uint32_t)t + 1;
+			feat = fl->owner[l];
+			if (!count[feat]++) {
+				ALLOC_GROW(touched, touched_nr + 1,
+					   touched_alloc);
+				touched[touched_nr++] = feat;
+			}
+		}
+	}
+	if (touched_nr > 1)
+		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	signal_writer_init(&w);
+	for (size_t i = 0; i < touched_nr; i++) {
+		uint32_t feat = touched[i];
+		double share = (double)count[feat] / b->m->features[feat].lines;
+
+		signal_writer_add(&w, feat, signal_quantize(share));
+		count[feat] = 0;
+	}
+	free(touched);
+	return signal_writer_finish(&w, len);
+}
+
+static void add_tests(struct builder *b, uint32_t flag)
+{
+	size_t *order, *start;
+	uint32_t *count = xcalloc(b->m->features_nr + 1, sizeof(uint32_t));
+	struct progress *progress;
+
+	mark_executed(b);
+	group_records(b, &order, &start);
+	progress = progress_start("Building test signals", b->test_ids.nr);
+	for (size_t t = 0; t < b->test_ids.nr; t++) {
+		const char *id = b->test_ids.items[t];
+		enum test_outcome outcome;
+		double cost;
+		size_t len;
+		unsigned char *sig = test_signal(b, t, order, start[t],
+						 start[t + 1], count, &len);
+
+		junit_facts(b, id, &cost, &outcome);
+		model_add_test(b->m, id, flag, cost, outcome,
+			       outcome == OUTCOME_FAILED ||
+			       outcome == OUTCOME_ERROR, sig, len);
+		progress_update(progress, t + 1);
+	}
+	progress_stop(progress);
+	free(count);
+	free(order);
+	free(start);
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static void builder_release(struct builder *b)
+{
+	for (size_t f = 0; b->lines && f < b->m->files_nr; f++) {
+		free(b->lines[f].owner);
+		free(b->lines[f].executed);
+		free(b->lines[f].stamp);
+	}
+	free(b->lines);
+	for (size_t k = 0; k < b->keys_nr; k++)
+		free(b->keys[k].key);
+	free(b->keys);
+	free(b->cov_to_file);
+	free(b->context_to_test);
+	free(b->test_to_case);
+	strlist_release(&b->test_ids);
+	repo_tree_files_release(&b->tree);
+}
+
+int record_build_model(struct model *out, git_repository *repo,
+		       const git_commit *commit,
+		       const struct coverage_data *cov,
+		       const struct junit_report *junit, const char *flag)
+{
+	struct builder b;
+	double in_tests = 0;
+	uint32_t flag_index;
+	int ret = -1;
+
+	memset(&b, 0, sizeof(b));
+	b.m = out;
+	b.repo = repo;
+	b.cov = cov;
+	b.junit = junit;
+	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
+	for (size_t i = 0; i < junit->nr; i++)
+		in_tests += junit->cases[i].time;
+	flag_index = model_add_flag(out, flag, out->commit, junit->suite_time,
+				    junit->suite_time > in_tests ?
+				    junit->suite_time - in_tests : 0);
+	if (repo_list_files(&b.tree, repo, commit) < 0 || add_files(&b) < 0)
+		goto cleanup;
+	index_junit(&b);
+	collect_test_ids(&b);
+	map_contexts(&b);
+	add_tests(&b, flag_index);
+	ret = 0;
+cleanup:
+	builder_release(&b);
+	if (ret)
+		model_release(out);
+	return ret;
+}

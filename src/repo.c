@@ -1,2 +1,169 @@
-/* src/repo.c - placeholder, being written */
-extern int covopt_placeholder_repo;
+/* repo.c - the repository as git-covopt sees it: open it, resolve revisions, read files at a commit.
+ * Every libgit2 failure becomes one line naming the revision, path or key involved. */
+#include <stdlib.h>
+#include <string.h>
+#include "repo.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+int repo_open(git_repository **out)
+{
+	*out = NULL;
+	if (git_repository_open_ext(out, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
+				    NULL) < 0)
+		return error_git("not a git repository");
+	return 0;
+}
+
+int repo_resolve_commit(git_commit **out, git_repository *repo,
+			const char *rev)
+{
+	git_object *obj = NULL;
+	int ret;
+
+	*out = NULL;
+	if (git_revparse_single(&obj, repo, rev) < 0)
+		return error("bad revision '%s'", rev);
+	ret = git_object_peel((git_object **)out, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (ret < 0)
+		return error("'%s' does not name a commit", rev);
+	return 0;
+}
+
+int repo_read_blob(struct sbuf *out, git_repository *repo, const git_oid *id,
+		   size_t max)
+{
+	git_blob *blob = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_object_size_t size;
+
+	sbuf_reset(out);
+	git_oid_tostr(hex, sizeof(hex), id);
+	if (git_blob_lookup(&blob, repo, id) < 0)
+		return error_git("cannot read blob '%s'", hex);
+	size = git_blob_rawsize(blob);
+	if (size > max) {
+		git_blob_free(blob);
+		return error("blob '%s' is too large (%llu bytes)", hex,
+			     (unsigned long long)size);
+	}
+	sbuf_add(out, git_blob_rawcontent(blob), (size_t)size);
+	git_blob_free(blob);
+	return 0;
+}
+
+struct list_state {
+	struct repo_tree_files *out;
+	struct sbuf path;
+};
+
+static int list_cb(const char *root, const git_tree_entry *entry,
+		   void *payload)
+{
+	struct list_state *st = payload;
+	git_filemode_t mode = git_tree_entry_filemode(entry);
+	struct repo_entry *e;
+
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	sbuf_reset(&st->path);
+	sbuf_addstr(&st->path, root);
+	sbuf_addstr(&st->path, git_tree_entry_name(entry));
+	ALLOC_GROW(st->out->items, st->out->nr + 1, st->out->alloc);
+	e = &st->out->items[st->out->nr++];
+	e->path = xmemdupz(st->path.buf, st->path.len);
+	git_oid_cpy(&e->blob, git_tree_entry_id(entry));
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct repo_entry *)a)->path,
+		      ((const struct repo_entry *)b)->path);
+}
+
+int repo_list_files(struct repo_tree_files *out, git_repository *repo,
+		    const git_commit *commit)
+{
+	struct list_state st = { out, SBUF_INIT };
+	git_tree *tree = NULL;
+	int ret = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (git_commit_tree(&tree, commit) < 0) {
+		error_git("cannot read the tree of commit '%s'",
+			  git_oid_tostr_s(git_commit_id(commit)));
+		goto cleanup;
+	}
+	if (git_tree_walk(tree, GIT_TREEWALK_PRE, list_cb, &st) < 0) {
+		error_git("cannot walk the tree of commit '%s'",
+			  git_oid_tostr_s(git_commit_id(commit)));
+		goto cleanup;
+	}
+	qsort(out->items, out->nr, sizeof(*out->items), cmp_entry);
+	for (size_t i = 0; i < out->nr; i++)
+		strlist_append(&out->paths, out->items[i].path);
+	ret = 0;
+cleanup:
+	sbuf_release(&st.path);
+	git_tree_free(tree);
+	if (ret)
+		repo_tree_files_release(out);
+	return ret;
+}
+
+void repo_tree_files_release(struct repo_tree_files *files)
+{
+	for (size_t i = 0; i < files->nr; i++)
+		free(files->items[i].path);
+	free(files->items);
+	strlist_release(&files->paths);
+	memset(files, 0, sizeof(*files));
+}
+
+char *repo_config_string(git_repository *repo, const char *key)
+{
+	git_config *cfg = NULL;
+	git_buf buf = { 0 };
+	char *value = NULL;
+
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return NULL;
+	if (!git_config_get_string_buf(&buf, cfg, key))
+		value = xstrdup(buf.ptr);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return value;
+}
+
+int repo_config_string_exists(git_repository *repo, const char *key)
+{
+	char *v = repo_config_string(repo, key);
+	int set = v != NULL;
+
+	free(v);
+	return set;
+}
+
+int repo_config_int(git_repository *repo, const char *key, long dflt,
+		    long *out)
+{
+	git_config *cfg = NULL;
+	int64_t v;
+	int ret;
+
+	*out = dflt;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return 0;
+	ret = git_config_get_int64(&v, cfg, key);
+	git_config_free(cfg);
+	if (ret == GIT_ENOTFOUND)
+		return 0;
+	if (ret < 0)
+		return error("bad value for config '%s': %s", key,
+			     git_error_text());
+	*out = (long)v;
+	return 0;
+}

@@ -1,0 +1,1236 @@
+/* config.c - .covopt.yml read with libyaml into struct covopt_config.
+ * Events refuse aliases and deep nesting; a tree walk fills a scratch copy. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <yaml.h>
+#include "config.h"
+#include "sbuf.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* More runners than this in one file is a mistake, not a configuration. */
+#define CONFIG_MAX_RUNNERS 32
+/* Runner names longer than this are refused. */
+#define CONFIG_MAX_NAME 64
+/* Key names are quoted in messages up to this many bytes. */
+#define KEY_QUOTE_MAX 64
+
+static const char *const default_global_paths[] = {
+	"conftest.py", "pyproject.toml", "setup.cfg", "setup.py", "tox.ini",
+	"pytest.ini", "requirements*.txt",
+};
+
+static const char *const default_test_patterns[] = {
+	"test_*.py", "*_test.py",
+};
+
+/* ------------------------------------------------------------------ */
+/* Runners and the config struct                                       */
+/* ------------------------------------------------------------------ */
+
+static void runner_init(struct runner_config *r, const char *name)
+{
+	memset(r, 0, sizeof(*r));
+	r->name = xstrdup(name);
+	r->type = RUNNER_PYTEST;
+	r->python_path = xstrdup("python3");
+	r->coverage_root = xstrdup(".");
+}
+
+static void runner_release(struct runner_config *r)
+{
+	free(r->name);
+	free(r->python_path);
+	free(r->coverage_root);
+	strlist_release(&r->collect_options);
+	strlist_release(&r->execute_options);
+	strlist_release(&r->collect_command);
+	strlist_release(&r->execute_command);
+	memset(r, 0, sizeof(*r));
+}
+
+static void add_all(struct strlist *list, const char *const *items, size_t nr)
+{
+	for (size_t i = 0; i < nr; i++)
+		strlist_append(list, items[i]);
+}
+
+static struct runner_config *find_runner(struct runner_config *runners,
+					 size_t nr, const char *name)
+{
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(runners[i].name, name))
+			return &runners[i];
+	return NULL;
+}
+
+void config_init(struct covopt_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	add_all(&cfg->global_paths, default_global_paths,
+		sizeof(default_global_paths) / sizeof(*default_global_paths));
+	add_all(&cfg->test_patterns, default_test_patterns,
+		sizeof(default_test_patterns) / sizeof(*default_test_patterns));
+	ALLOC_GROW(cfg->runners, 1, cfg->runners_alloc);
+	runner_init(&cfg->runners[0], "pytest");
+	cfg->runners_nr = 1;
+}
+
+void config_release(struct covopt_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->budget);
+	free(cfg->notes_ref);
+	free(cfg->runner);
+	strlist_release(&cfg->global_paths);
+	strlist_release(&cfg->ignore_paths);
+	strlist_release(&cfg->test_patterns);
+	strlist_release(&cfg->coverage_files);
+	strlist_release(&cfg->junit_files);
+	strlist_release(&cfg->always_run);
+	for (size_t i = 0; i < cfg->runners_nr; i++)
+		runner_release(&cfg->runners[i]);
+	free(cfg->runners);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct runner_config *config_runner(const struct covopt_config *cfg,
+					  const char *name)
+{
+	/* A NULL name asks for the default runner. */
+	if (!name)
+		name = cfg->runner ? cfg->runner : "pytest";
+	return find_runner(cfg->runners, cfg->runners_nr, name);
+}
+
+/* ------------------------------------------------------------------ */
+/* Splitting a command string into words                               */
+/* ------------------------------------------------------------------ */
+
+static void push_word(struct strlist *out, struct sbuf *word)
+{
+	strlist_append_nodup(out, sbuf_detach(word, NULL));
+}
+
+/* Double-quoted text from cmd[*i] (just after the quote); 0 or -1. */
+static int split_dquote(struct sbuf *word, const char *cmd, size_t len,
+			size_t *i)
+{
+	while (*i < len) {
+		char c = cmd[(*i)++];
+
+		if (c == '"')
+			return 0;
+		if (c == '\\' && *i < len) {
+			char n = cmd[*i];
+
+			if (n == '"' || n == '\\' || n == '$' || n == '`') {
+				sbuf_addch(word, n);
+				(*i)++;
+				continue;
+			}
+			if (n == '\n') {	/* line continuation */
+				(*i)++;
+				continue;
+			}
+		}
+		sbuf_addch(word, c);
+	}
+	return -1;
+}
+
+/*
+ * The words of cmd[0..len) appended to out. On error *why says what is
+ * wrong, out is as it was, and -1 is returned.
+ */
+static int split_words(struct strlist *out, const char *cmd, size_t len,
+		       const char **why)
+{
+	struct sbuf word = SBUF_INIT;
+	size_t first = out->nr, i = 0;
+	int in_word = 0, ret = -1;
+
+	while (i < len) {
+		char c = cmd[i++];
+		const char *end;
+
+		if (c == ' ' || c == '\t' || c == '\n') {
+			if (in_word)
+				push_word(out, &word);
+			in_word = 0;
+		} else if (c == '\'') {
+			end = memchr(cmd + i, '\'', len - i);
+			if (!end) {
+				*why = "unbalanced quotes";
+				goto cleanup;
+			}
+			sbuf_add(&word, cmd + i, (size_t)(end - (cmd + i)));
+			i = (size_t)(end - cmd) + 1;
+			in_word = 1;
+		} else if (c == '"') {
+			if (split_dquote(&word, cmd, len, &i) < 0) {
+				*why = "unbalanced quotes";
+				goto cleanup;
+			}
+			in_word = 1;
+		} else if (c == '\\') {
+			if (i >= len) {
+				*why = "trailing backslash";
+				goto cleanup;
+			}
+			if (cmd[i] != '\n') {	/* else a line continuation */
+				sbuf_addch(&word, cmd[i]);
+				in_word = 1;
+			}
+			i++;
+		} else {
+			sbuf_addch(&word, c);
+			in_word = 1;
+		}
+	}
+	if (in_word)
+		push_word(out, &word);
+	ret = 0;
+cleanup:
+	if (ret < 0) {
+		for (size_t k = first; k < out->nr; k++)
+			free(out->items[k]);
+		out->nr = first;
+	}
+	sbuf_release(&word);
+	return ret;
+}
+
+int config_split_command(struct strlist *out, const char *cmd,
+			 const char *what)
+{
+	const char *why = NULL;
+
+	if (split_words(out, cmd, strlen(cmd), &why) < 0)
+		return error("%s in '%s'", why, what);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Globs                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A "[...]" class at p (just after '['), ending before end. Sets *next
+ * past the ']' and returns whether c is in the class, or returns -1 when
+ * there is no closing ']' (the '[' is then an ordinary character).
+ */
+static int match_class(const char *p, const char *end, char c,
+		       const char **next)
+{
+	int negate = 0, found = 0;
+	const char *q = p;
+
+	if (q < end && (*q == '!' || *q == '^')) {
+		negate = 1;
+		q++;
+	}
+	for (int first = 1; q < end && (first || *q != ']'); first = 0) {
+		unsigned char lo = (unsigned char)*q++, hi;
+
+		if (lo == '\\' && q < end)
+			lo = (unsigned char)*q++;
+		hi = lo;
+		if (q + 1 < end && *q == '-' && q[1] != ']') {
+			hi = (unsigned char)q[1];
+			q += 2;
+			if (hi == '\\' && q < end)
+				hi = (unsigned char)*q++;
+		}
+		if ((unsigned char)c >= lo && (unsigned char)c <= hi)
+			found = 1;
+	}
+	if (q >= end)
+		return -1;
+	*next = q + 1;
+	return found != negate;
+}
+
+/*
+ * One pattern unit at *p matched against c; advances *p past the unit.
+ * Returns 1 on a match, 0 otherwise. Never called on '*'.
+ */
+static int match_unit(const char **p, const char *pend, char c)
+{
+	const char *q = *p;
+	int r;
+
+	if (*q == '?') {
+		*p = q + 1;
+		return 1;
+	}
+	if (*q == '[') {
+		const char *next = NULL;
+
+		r = match_class(q + 1, pend, c, &next);
+		if (r >= 0) {
+			*p = next;
+			return r;
+		}
+	} else if (*q == '\\' && q + 1 < pend) {
+		q++;
+	}
+	*p = q + 1;
+	return *q == c;
+}
+
+/*
+ * Match one segment (no '/') of a pattern against one segment of a path:
+ * two pointers, backtracking only to the last '*', so O(len^2) at worst.
+ */
+static int match_segment(const char *p, const char *pend, const char *s,
+			 const char *send)
+{
+	const char *star_p = NULL, *star_s = NULL;
+
+	while (s < send) {
+		const char *np = p;
+
+		if (p < pend && *p == '*') {
+			while (p < pend && *p == '*')
+				p++;
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (p < pend && match_unit(&np, pend, *s)) {
+			p = np;
+			s++;
+			continue;
+		}
+		if (!star_p)
+			return 0;
+		p = star_p;
+		s = ++star_s;
+	}
+	while (p < pend && *p == '*')
+		p++;
+	return p == pend;
+}
+
+enum seg_kind { SEG_GLOB, SEG_ANY_DEPTH, SEG_ANY_ONE };
+
+struct seg {
+	enum seg_kind kind;
+	const char *p;
+	size_t len;
+};
+
+/* Split pattern into segments, adding the implicit ones; see glob_match. */
+static size_t glob_segments(struct seg *segs, const char *pat, size_t len,
+			    int anchored, int dir_only)
+{
+	size_t nr = 0;
+	const char *p = pat, *end = pat + len;
+
+	if (!anchored)
+		segs[nr++] = (struct seg){ SEG_ANY_DEPTH, NULL, 0 };
+	while (p <= end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		const char *e = slash ? slash : end;
+		size_t n = (size_t)(e - p);
+
+		if (n == 2 && p[0] == '*' && p[1] == '*') {
+			/* a trailing slash-star-star: inside the dir, not it */
+			if (!slash && anchored && e != pat + 2)
+				segs[nr++] = (struct seg){ SEG_ANY_ONE, 0, 0 };
+			segs[nr++] = (struct seg){ SEG_ANY_DEPTH, 0, 0 };
+		} else
+			segs[nr++] = (struct seg){ SEG_GLOB, p, n };
+		p = e + 1;
+	}
+	/* A match also covers what is inside a matched directory. */
+	if (dir_only)
+		segs[nr++] = (struct seg){ SEG_ANY_ONE, NULL, 0 };
+	segs[nr++] = (struct seg){ SEG_ANY_DEPTH, NULL, 0 };
+	return nr;
+}
+
+/* Start of the path segment after the one at s, or NULL at the end. */
+static const char *next_segment(const char *s)
+{
+	const char *slash = strchr(s, '/');
+
+	return slash ? slash + 1 : NULL;
+}
+
+static int segment_matches(const struct seg *seg, const char *s)
+{
+	const char *slash = strchr(s, '/');
+	const char *send = slash ? slash : s + strlen(s);
+
+	if (seg->kind == SEG_ANY_ONE)
+		return 1;
+	return match_segment(seg->p, seg->p + seg->len, s, send);
+}
+
+/*
+ * The classic star-backtracking walk, one level up: units are path
+ * segments, SEG_ANY_DEPTH is the star ("**" matches zero or more whole
+ * segments) and every other pattern segment matches exactly one.
+ */
+static int match_segments(const struct seg *segs, size_t nr, const char *path)
+{
+	size_t pi = 0, star_pi = 0;
+	const char *s = path, *star_s = NULL;
+	int have_star = 0;
+
+	while (s) {
+		if (pi < nr && segs[pi].kind == SEG_ANY_DEPTH) {
+			have_star = 1;
+			star_pi = ++pi;
+			star_s = s;
+			continue;
+		}
+		if (pi < nr && segment_matches(&segs[pi], s)) {
+			pi++;
+			s = next_segment(s);
+			continue;
+		}
+		if (!have_star)
+			return 0;
+		pi = star_pi;
+		star_s = next_segment(star_s);
+		s = star_s;
+	}
+	while (pi < nr && segs[pi].kind == SEG_ANY_DEPTH)
+		pi++;
+	return pi == nr;
+}
+
+int config_glob_match(const char *pattern, const char *path)
+{
+	size_t len = strlen(pattern), nr;
+	int anchored, dir_only = 0, ret;
+	struct seg *segs = NULL;
+
+	if (len && pattern[len - 1] == '/') {
+		dir_only = 1;
+		len--;
+	}
+	anchored = memchr(pattern, '/', len) != NULL;
+	if (len && pattern[0] == '/') {
+		pattern++;
+		len--;
+	}
+	if (!len || !*path)
+		return 0;
+	/* segments: one per '/' plus one, and at most four implicit ones */
+	nr = 5;
+	for (size_t i = 0; i < len; i++)
+		nr += pattern[i] == '/';
+	segs = xcalloc(nr, sizeof(*segs));
+	nr = glob_segments(segs, pattern, len, anchored, dir_only);
+	ret = match_segments(segs, nr, path);
+	free(segs);
+	return ret;
+}
+
+int config_glob_any(const struct strlist *list, const char *path)
+{
+	for (size_t i = 0; list && i < list->nr; i++)
+		if (config_glob_match(list->items[i], path))
+			return 1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Error positions                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Line and column (1-based, columns in characters) of byte offset off. */
+static void offset_position(const char *buf, size_t off, size_t *line,
+			    size_t *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static int error_at(const char *what, size_t line, size_t col,
+		    const char *fmt, ...) COVOPT_PRINTF(4, 5);
+
+static int error_at(const char *what, size_t line, size_t col,
+		    const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return error("%s:%zu:%zu: %s", what, line, col, msg);
+}
+
+#define error_mark(what, mark, ...) \
+	error_at((what), (mark).line + 1, (mark).column + 1, __VA_ARGS__)
+
+static int parser_error(const yaml_parser_t *parser, const char *what,
+			const char *buf, size_t len)
+{
+	const char *problem = parser->problem ? parser->problem : "error";
+	size_t line, col;
+
+	switch (parser->error) {
+	case YAML_MEMORY_ERROR:
+		return error("cannot parse '%s': out of memory", what);
+	case YAML_COMPOSER_ERROR:	/* duplicate anchor: show both */
+		if (!parser->context)
+			break;
+		return error_mark(what, parser->problem_mark,
+				  "%s at %zu:%zu, %s", parser->context,
+				  parser->context_mark.line + 1,
+				  parser->context_mark.column + 1, problem);
+	case YAML_READER_ERROR:
+		offset_position(buf, parser->problem_offset < len ?
+				parser->problem_offset : len, &line, &col);
+		return error_at(what, line, col, "%s", problem);
+	default:
+		break;
+	}
+	return error_mark(what, parser->problem_mark, "%s", problem);
+}
+
+/* ------------------------------------------------------------------ */
+/* The event pass: what the document loader would let through          */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Walk the events once: syntax errors, aliases (libyaml 0.2.5 resolves
+ * them silently, so one node could be reached without bound), nesting
+ * deeper than CONFIG_MAX_DEPTH and a second document are refused here,
+ * before any tree is built. Returns 0 or -1.
+ */
+static int check_events(const char *buf, size_t len, const char *what)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0, docs = 0, ret = -1;
+
+	if (!yaml_parser_initialize(&parser))
+		return error("cannot parse '%s': out of memory", what);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	for (;;) {
+		int r = 0;
+
+		if (!yaml_parser_parse(&parser, &event)) {
+			parser_error(&parser, what, buf, len);
+			goto cleanup;
+		}
+		switch (event.type) {
+		case YAML_ALIAS_EVENT:
+			r = error_mark(what, event.start_mark,
+				       "aliases are not supported");
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1)
+				r = error_mark(what, event.start_mark,
+					       "more than one document");
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > CONFIG_MAX_DEPTH)
+				r = error_mark(what, event.start_mark,
+					       "nesting deeper than %d levels",
+					       CONFIG_MAX_DEPTH);
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		default:
+			break;
+		}
+		if (event.type == YAML_STREAM_END_EVENT && !r)
+			ret = 0;
+		if (r < 0 || event.type == YAML_STREAM_END_EVENT) {
+			yaml_event_delete(&event);
+			break;
+		}
+		yaml_event_delete(&event);
+	}
+cleanup:
+	yaml_parser_delete(&parser);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The tree walker                                                     */
+/* ------------------------------------------------------------------ */
+
+enum top_key {
+	K_BUDGET, K_NOTES_REF, K_GLOBAL_PATHS, K_IGNORE_PATHS, K_TEST_PATTERNS,
+	K_ALWAYS_RUN, K_RECORD, K_RUNNER, K_RUNNERS, K_COVERAGE, K_JUNIT,
+};
+
+static const char *const top_keys[] = {
+	"budget", "notes_ref", "global_paths", "ignore_paths",
+	"test_patterns", "always_run", "record", "runner", "runners", NULL,
+};
+
+static const char *const record_keys[] = { "coverage", "junit", NULL };
+
+enum runner_key {
+	R_TYPE, R_PYTHON_PATH, R_COVERAGE_ROOT, R_COLLECT_OPTIONS,
+	R_EXECUTE_OPTIONS, R_COLLECT_COMMAND, R_EXECUTE_COMMAND,
+};
+
+static const char *const runner_keys[] = {
+	"type", "python_path", "coverage_root", "collect_options",
+	"execute_options", "collect_command", "execute_command", NULL,
+};
+
+struct walker {
+	const char *what;
+	yaml_document_t *doc;
+	struct covopt_config *tmp;	/* what the file sets, no defaults */
+	unsigned seen;			/* top-level and record keys set */
+	yaml_mark_t runner_mark;	/* of the "runner" value */
+};
+
+static int is_scalar(const yaml_node_t *node)
+{
+	return node && node->type == YAML_SCALAR_NODE;
+}
+
+static int scalar_is(const yaml_node_t *node, const char *s)
+{
+	size_t n = strlen(s);
+
+	return is_scalar(node) && node->data.scalar.length == n &&
+	       !memcmp(node->data.scalar.value, s, n);
+}
+
+/* A plain "", "~" or "null": YAML's null, which no key accepts. */
+static int is_null(const yaml_node_t *node)
+{
+	return is_scalar(node) &&
+	       node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+	       (!node->data.scalar.length || scalar_is(node, "~") ||
+		scalar_is(node, "null") || scalar_is(node, "Null") ||
+		scalar_is(node, "NULL"));
+}
+
+static const char *scalar_text(const yaml_node_t *node)
+{
+	return (const char *)node->data.scalar.value;
+}
+
+/* Index of the key named by scalar node in names, or -1. */
+static int key_index(const yaml_node_t *node, const char *const *names)
+{
+	for (int i = 0; names[i]; i++)
+		if (scalar_is(node, names[i]))
+			return i;
+	return -1;
+}
+
+static int key_len(const yaml_node_t *node)
+{
+	size_t n = node->data.scalar.length;
+
+	return n > KEY_QUOTE_MAX ? KEY_QUOTE_MAX : (int)n;
+}
+
+/* Map keys must be non-null scalars. */
+static int check_key(struct walker *w, const yaml_node_t *key,
+		     const char *where)
+{
+	if (!is_scalar(key) || is_null(key))
+		return error_mark(w->what, key->start_mark,
+				  "keys of '%s' must be strings", where);
+	return 0;
+}
+
+/* A copy of a scalar node's text; NUL bytes (from "\0") are refused. */
+static int scalar_dup(struct walker *w, const yaml_node_t *node,
+		      const char *name, char **out)
+{
+	if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
+		return error_mark(w->what, node->start_mark,
+				  "NUL byte in '%s'", name);
+	*out = xmemdupz(node->data.scalar.value, node->data.scalar.length);
+	return 0;
+}
+
+static int get_string(struct walker *w, const yaml_node_t *node,
+		      const char *name, char **out)
+{
+	char *s = NULL;
+
+	if (!is_scalar(node) || is_null(node))
+		return error_mark(w->what, node->start_mark,
+				  "'%s' must be a string", name);
+	if (!node->data.scalar.length)
+		return error_mark(w->what, node->start_mark,
+				  "'%s' must not be empty", name);
+	if (scalar_dup(w, node, name, &s) < 0)
+		return -1;
+	free(*out);
+	*out = s;
+	return 0;
+}
+
+/* "10", "2.5" (seconds > 0) or "5%" (0 < share <= 100). */
+static int get_budget(struct walker *w, const yaml_node_t *node)
+{
+	const char *type_msg = "'budget' must be a number of seconds or "
+			       "a percentage like '5%'";
+	char *s = NULL, *end = NULL;
+	size_t len;
+	double v;
+	int pct, ret = -1;
+
+	if (!is_scalar(node) || is_null(node) ||
+	    node->data.scalar.length > 32)
+		return error_mark(w->what, node->start_mark, "%s", type_msg);
+	if (scalar_dup(w, node, "budget", &s) < 0)
+		return -1;
+	len = strlen(s);
+	pct = len && s[len - 1] == '%';
+	if (strspn(s, "0123456789.") != len - pct) {
+		error_mark(w->what, node->start_mark, "%s", type_msg);
+		goto cleanup;
+	}
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || end != s + len - pct || errno || !isfinite(v)) {
+		error_mark(w->what, node->start_mark, "%s", type_msg);
+		goto cleanup;
+	}
+	if (pct && !(v > 0 && v <= 100)) {
+		error_mark(w->what, node->start_mark,
+			   "'budget' must be more than 0%% and at most 100%%");
+		goto cleanup;
+	}
+	if (!(v > 0)) {
+		error_mark(w->what, node->start_mark,
+			   "'budget' must be more than 0 seconds");
+		goto cleanup;
+	}
+	free(w->tmp->budget);
+	w->tmp->budget = s;
+	s = NULL;
+	ret = 0;
+cleanup:
+	free(s);
+	return ret;
+}
+
+/* A ref name: no space, control character or what git forbids in refs. */
+static int get_notes_ref(struct walker *w, const yaml_node_t *node)
+{
+	const char *s;
+
+	if (get_string(w, node, "notes_ref", &w->tmp->notes_ref) < 0)
+		return -1;
+	s = w->tmp->notes_ref;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f ||
+		    strchr("~^:?*[\\", *p))
+			return error_mark(w->what, node->start_mark,
+					  "'notes_ref' is not a valid ref "
+					  "name: '%s'", s);
+	if (strstr(s, ".."))
+		return error_mark(w->what, node->start_mark,
+				  "'notes_ref' is not a valid ref name: '%s'",
+				  s);
+	return 0;
+}
+
+/* A sequence of non-empty strings, replacing *out. */
+static int get_list(struct walker *w, const yaml_node_t *node,
+		    const char *name, struct strlist *out)
+{
+	struct strlist list = STRLIST_INIT;
+	int ret = -1;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return error_mark(w->what, node->start_mark,
+				  "'%s' must be a list of strings", name);
+	for (yaml_node_item_t *it = node->data.sequence.items.start;
+	     it < node->data.sequence.items.top; it++) {
+		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+		char *s = NULL;
+
+		if (!is_scalar(item) || is_null(item)) {
+			error_mark(w->what, item->start_mark,
+				   "'%s' must be a list of strings", name);
+			goto cleanup;
+		}
+		if (!item->data.scalar.length) {
+			error_mark(w->what, item->start_mark,
+				   "empty string in '%s'", name);
+			goto cleanup;
+		}
+		if (scalar_dup(w, item, name, &s) < 0)
+			goto cleanup;
+		strlist_append_nodup(&list, s);
+	}
+	strlist_release(out);
+	*out = list;
+	list = (struct strlist)STRLIST_INIT;
+	ret = 0;
+cleanup:
+	strlist_release(&list);
+	return ret;
+}
+
+/* An argv: a list of strings taken as they are, or a string split. */
+static int get_argv(struct walker *w, const yaml_node_t *node,
+		    const char *name, struct strlist *out)
+{
+	struct strlist list = STRLIST_INIT;
+	const char *why = NULL;
+	int ret = -1;
+
+	if (is_scalar(node) && !is_null(node)) {
+		if (memchr(node->data.scalar.value, '\0',
+			   node->data.scalar.length)) {
+			error_mark(w->what, node->start_mark,
+				   "NUL byte in '%s'", name);
+			goto cleanup;
+		}
+		if (split_words(&list, scalar_text(node),
+				node->data.scalar.length, &why) < 0) {
+			error_mark(w->what, node->start_mark, "%s in '%s'",
+				   why, name);
+			goto cleanup;
+		}
+	} else if (node->type == YAML_SEQUENCE_NODE) {
+		for (yaml_node_item_t *it = node->data.sequence.items.start;
+		     it < node->data.sequence.items.top; it++) {
+			yaml_node_t *item = yaml_document_get_node(w->doc, *it);
+			char *s = NULL;
+
+			if (!is_scalar(item) || is_null(item)) {
+				error_mark(w->what, item->start_mark,
+					   "'%s' must be a string or a list "
+					   "of strings", name);
+				goto cleanup;
+			}
+			if (scalar_dup(w, item, name, &s) < 0)
+				goto cleanup;
+			strlist_append_nodup(&list, s);
+		}
+	} else {
+		error_mark(w->what, node->start_mark,
+			   "'%s' must be a string or a list of strings", name);
+		goto cleanup;
+	}
+	strlist_release(out);
+	*out = list;
+	list = (struct strlist)STRLIST_INIT;
+	ret = 0;
+cleanup:
+	strlist_release(&list);
+	return ret;
+}
+
+/*
+ * Check a mapping key against names: unknown and duplicate keys are
+ * errors naming prefix.key. *seen holds one bit per name. Returns the
+ * index of the key or -1.
+ */
+static int mapping_key(struct walker *w, const yaml_node_t *key,
+		       const char *const *names, const char *prefix,
+		       const char *where, unsigned *seen)
+{
+	int k;
+
+	if (check_key(w, key, where) < 0)
+		return -1;
+	k = key_index(key, names);
+	if (k < 0)
+		return error_mark(w->what, key->start_mark,
+				  "unknown key '%s%.*s'", prefix, key_len(key),
+				  scalar_text(key));
+	if (*seen & (1u << k))
+		return error_mark(w->what, key->start_mark,
+				  "duplicate key '%s%.*s'", prefix,
+				  key_len(key), scalar_text(key));
+	*seen |= 1u << k;
+	return k;
+}
+
+#define for_each_pair(w, node, pair) \
+	for (yaml_node_pair_t *pair = (node)->data.mapping.pairs.start; \
+	     pair < (node)->data.mapping.pairs.top; pair++)
+
+static int walk_record(struct walker *w, const yaml_node_t *node)
+{
+	unsigned seen = 0;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return error_mark(w->what, node->start_mark,
+				  "'record' must be a mapping");
+	for_each_pair(w, node, pair) {
+		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(w->doc, pair->value);
+		int k = mapping_key(w, key, record_keys, "record.", "record",
+				    &seen);
+		struct strlist *list;
+
+		if (k < 0)
+			return -1;
+		list = k ? &w->tmp->junit_files : &w->tmp->coverage_files;
+		if (get_list(w, val, k ? "record.junit" : "record.coverage",
+			     list) < 0)
+			return -1;
+		w->seen |= 1u << (k ? K_JUNIT : K_COVERAGE);
+	}
+	return 0;
+}
+
+/* The type of runner r from its "type" key, or from its name. */
+static int runner_type(struct walker *w, const yaml_node_t *name_node,
+		       const yaml_node_t *node, struct runner_config *r)
+{
+	char full[CONFIG_MAX_NAME + 32];
+
+	for_each_pair(w, node, pair) {
+		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(w->doc, pair->value);
+
+		if (!scalar_is(key, "type"))
+			continue;
+		if (scalar_is(val, "pytest"))
+			r->type = RUNNER_PYTEST;
+		else if (scalar_is(val, "command"))
+			r->type = RUNNER_COMMAND;
+		else {
+			snprintf(full, sizeof(full), "runners.%s.type",
+				 r->name);
+			return error_mark(w->what, val->start_mark,
+					  "'%s' must be 'pytest' or 'command'",
+					  full);
+		}
+		return 0;
+	}
+	if (!strcmp(r->name, "pytest"))
+		return 0;
+	return error_mark(w->what, name_node->start_mark,
+			  "runner '%s' needs a 'type': 'pytest' or 'command'",
+			  r->name);
+}
+
+static int walk_runner_key(struct walker *w, struct runner_config *r,
+			   int k, const yaml_node_t *val, const char *full,
+			   const yaml_node_t *key)
+{
+	int for_pytest = k == R_PYTHON_PATH || k == R_COVERAGE_ROOT ||
+			 k == R_COLLECT_OPTIONS || k == R_EXECUTE_OPTIONS;
+
+	if (k != R_TYPE && for_pytest != (r->type == RUNNER_PYTEST))
+		return error_mark(w->what, key->start_mark,
+				  "'%s' is not valid for a runner of type "
+				  "'%s'", full,
+				  r->type == RUNNER_PYTEST ? "pytest" :
+				  "command");
+	switch (k) {
+	case R_TYPE:
+		return 0;	/* read by runner_type() */
+	case R_PYTHON_PATH:
+		return get_string(w, val, full, &r->python_path);
+	case R_COVERAGE_ROOT:
+		return get_string(w, val, full, &r->coverage_root);
+	case R_COLLECT_OPTIONS:
+		return get_argv(w, val, full, &r->collect_options);
+	case R_EXECUTE_OPTIONS:
+		return get_argv(w, val, full, &r->execute_options);
+	case R_COLLECT_COMMAND:
+		return get_argv(w, val, full, &r->collect_command);
+	case R_EXECUTE_COMMAND:
+		if (get_argv(w, val, full, &r->execute_command) < 0)
+			return -1;
+		if (!r->execute_command.nr)
+			return error_mark(w->what, val->start_mark,
+					  "'%s' must not be empty", full);
+		return 0;
+	}
+	BUG("runner key %d", k);
+}
+
+static int valid_runner_name(const yaml_node_t *key)
+{
+	size_t n = key->data.scalar.length;
+	const char *s = scalar_text(key);
+
+	if (!n || n > CONFIG_MAX_NAME)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') ||
+		      s[i] == '-' || s[i] == '_' || s[i] == '.'))
+			return 0;
+	return 1;
+}
+
+/* One runner, name_node: its settings in node, into r (initialised). */
+static int walk_runner(struct walker *w, const yaml_node_t *name_node,
+		       const yaml_node_t *node, struct runner_config *r)
+{
+	char prefix[CONFIG_MAX_NAME + 16], full[CONFIG_MAX_NAME + 48];
+	unsigned seen = 0;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return error_mark(w->what, node->start_mark,
+				  "'runners.%s' must be a mapping", r->name);
+	if (runner_type(w, name_node, node, r) < 0)
+		return -1;
+	snprintf(prefix, sizeof(prefix), "runners.%s.", r->name);
+	for_each_pair(w, node, pair) {
+		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(w->doc, pair->value);
+		int k = mapping_key(w, key, runner_keys, prefix, prefix,
+				    &seen);
+
+		if (k < 0)
+			return -1;
+		snprintf(full, sizeof(full), "%s%s", prefix, runner_keys[k]);
+		if (walk_runner_key(w, r, k, val, full, key) < 0)
+			return -1;
+	}
+	if (r->type == RUNNER_COMMAND && !r->execute_command.nr)
+		return error_mark(w->what, name_node->start_mark,
+				  "runner '%s' of type 'command' needs "
+				  "'execute_command'", r->name);
+	return 0;
+}
+
+static int walk_runners(struct walker *w, const yaml_node_t *node)
+{
+	struct covopt_config *tmp = w->tmp;
+
+	if (node->type != YAML_MAPPING_NODE)
+		return error_mark(w->what, node->start_mark,
+				  "'runners' must be a mapping");
+	for_each_pair(w, node, pair) {
+		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(w->doc, pair->value);
+		struct runner_config *r;
+
+		if (check_key(w, key, "runners") < 0)
+			return -1;
+		if (!valid_runner_name(key))
+			return error_mark(w->what, key->start_mark,
+					  "invalid runner name '%.*s'",
+					  key_len(key), scalar_text(key));
+		if (find_runner(tmp->runners, tmp->runners_nr,
+				scalar_text(key)))
+			return error_mark(w->what, key->start_mark,
+					  "duplicate key 'runners.%s'",
+					  scalar_text(key));
+		if (tmp->runners_nr >= CONFIG_MAX_RUNNERS)
+			return error_mark(w->what, key->start_mark,
+					  "too many runners (more than %d)",
+					  CONFIG_MAX_RUNNERS);
+		ALLOC_GROW(tmp->runners, tmp->runners_nr + 1,
+			   tmp->runners_alloc);
+		r = &tmp->runners[tmp->runners_nr++];
+		runner_init(r, scalar_text(key));
+		if (walk_runner(w, key, val, r) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int walk_top_key(struct walker *w, int k, const yaml_node_t *val)
+{
+	struct covopt_config *tmp = w->tmp;
+
+	switch (k) {
+	case K_BUDGET:
+		return get_budget(w, val);
+	case K_NOTES_REF:
+		return get_notes_ref(w, val);
+	case K_GLOBAL_PATHS:
+		return get_list(w, val, "global_paths", &tmp->global_paths);
+	case K_IGNORE_PATHS:
+		return get_list(w, val, "ignore_paths", &tmp->ignore_paths);
+	case K_TEST_PATTERNS:
+		return get_list(w, val, "test_patterns", &tmp->test_patterns);
+	case K_ALWAYS_RUN:
+		return get_list(w, val, "always_run", &tmp->always_run);
+	case K_RECORD:
+		return walk_record(w, val);
+	case K_RUNNER:
+		w->runner_mark = val->start_mark;
+		return get_string(w, val, "runner", &tmp->runner);
+	case K_RUNNERS:
+		return walk_runners(w, val);
+	}
+	BUG("config key %d", k);
+}
+
+static int walk_root(struct walker *w, const yaml_node_t *root)
+{
+	unsigned seen = 0;
+
+	if (is_null(root))
+		return 0;
+	if (root->type != YAML_MAPPING_NODE)
+		return error_mark(w->what, root->start_mark,
+				  "the top level must be a mapping");
+	for_each_pair(w, root, pair) {
+		yaml_node_t *key = yaml_document_get_node(w->doc, pair->key);
+		yaml_node_t *val = yaml_document_get_node(w->doc, pair->value);
+		int k = mapping_key(w, key, top_keys, "", "the top level",
+				    &seen);
+
+		if (k < 0 || walk_top_key(w, k, val) < 0)
+			return -1;
+	}
+	w->seen |= seen;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Putting a valid file in place                                       */
+/* ------------------------------------------------------------------ */
+
+static void move_string(char **dst, char **src)
+{
+	if (!*src)
+		return;
+	free(*dst);
+	*dst = *src;
+	*src = NULL;
+}
+
+static void move_list(unsigned seen, int bit, struct strlist *dst,
+		      struct strlist *src)
+{
+	if (!(seen & (1u << bit)))
+		return;
+	strlist_release(dst);
+	*dst = *src;
+	*src = (struct strlist)STRLIST_INIT;
+}
+
+/* Move what tmp sets into cfg; runners replace those of the same name. */
+static void commit_config(struct covopt_config *cfg,
+			  struct covopt_config *tmp, unsigned seen)
+{
+	move_string(&cfg->budget, &tmp->budget);
+	move_string(&cfg->notes_ref, &tmp->notes_ref);
+	move_string(&cfg->runner, &tmp->runner);
+	move_list(seen, K_GLOBAL_PATHS, &cfg->global_paths, &tmp->global_paths);
+	move_list(seen, K_IGNORE_PATHS, &cfg->ignore_paths, &tmp->ignore_paths);
+	move_list(seen, K_TEST_PATTERNS, &cfg->test_patterns,
+		  &tmp->test_patterns);
+	move_list(seen, K_ALWAYS_RUN, &cfg->always_run, &tmp->always_run);
+	move_list(seen, K_COVERAGE, &cfg->coverage_files,
+		  &tmp->coverage_files);
+	move_list(seen, K_JUNIT, &cfg->junit_files, &tmp->junit_files);
+	for (size_t i = 0; i < tmp->runners_nr; i++) {
+		struct runner_config *r = find_runner(cfg->runners,
+						      cfg->runners_nr,
+						      tmp->runners[i].name);
+
+		if (r) {
+			runner_release(r);
+		} else {
+			ALLOC_GROW(cfg->runners, cfg->runners_nr + 1,
+				   cfg->runners_alloc);
+			r = &cfg->runners[cfg->runners_nr++];
+		}
+		*r = tmp->runners[i];
+	}
+	tmp->runners_nr = 0;
+}
+
+int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
+		 const char *what)
+{
+	struct covopt_config tmp = { 0 };
+	struct walker w = { what, NULL, &tmp, 0, { 0, 0, 0 } };
+	yaml_parser_t parser;
+	yaml_document_t doc;
+	yaml_node_t *root;
+	const char *nul;
+	int have_parser = 0, have_doc = 0, ret = -1;
+
+	if (len > CONFIG_MAX_SIZE)
+		return error("'%s' is too large (more than %zu bytes)", what,
+			     CONFIG_MAX_SIZE);
+	if ((nul = memchr(buf, '\0', len))) {
+		size_t line, col;
+
+		offset_position(buf, (size_t)(nul - buf), &line, &col);
+		return error_at(what, line, col, "NUL byte in file");
+	}
+	if (check_events(buf, len, what) < 0)
+		return -1;
+	if (!yaml_parser_initialize(&parser))
+		return error("cannot parse '%s': out of memory", what);
+	have_parser = 1;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+	if (!yaml_parser_load(&parser, &doc)) {
+		parser_error(&parser, what, buf, len);
+		goto cleanup;
+	}
+	have_doc = 1;
+	w.doc = &doc;
+	root = yaml_document_get_root_node(&doc);
+	if (root && walk_root(&w, root) < 0)
+		goto cleanup;
+	if (tmp.runner &&
+	    !find_runner(tmp.runners, tmp.runners_nr, tmp.runner) &&
+	    !find_runner(cfg->runners, cfg->runners_nr, tmp.runner)) {
+		error_mark(what, w.runner_mark,
+			   "'runner' names an unknown runner '%s'", tmp.runner);
+		goto cleanup;
+	}
+	commit_config(cfg, &tmp, w.seen);
+	ret = 0;
+cleanup:
+	if (have_doc)
+		yaml_document_delete(&doc);
+	if (have_parser)
+		yaml_parser_delete(&parser);
+	config_release(&tmp);
+	return ret;
+}
+
+int config_load_file(struct covopt_config *cfg, const char *path)
+{
+	struct sbuf sb = SBUF_INIT;
+	int fd, ret = -1;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return error("cannot open '%s': %s", path, strerror(errno));
+	}
+	if (sbuf_read_fd(&sb, fd, CONFIG_MAX_SIZE, path) < 0)
+		goto cleanup;
+	ret = config_parse(cfg, sb.buf, sb.len, path);
+cleanup:
+	close(fd);
+	sbuf_release(&sb);
+	return ret;
+}

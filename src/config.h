@@ -1,0 +1,86 @@
+/* config.h - .covopt.yml, read with libyaml into struct covopt_config with defaults.
+ * Unknown keys, duplicate keys, wrong types: one error with file:line:column and the key. */
+#ifndef COVOPT_CONFIG_H
+#define COVOPT_CONFIG_H
+
+#include <stddef.h>
+#include "strlist.h"
+
+#define COVOPT_CONFIG_FILE ".covopt.yml"
+#define CONFIG_MAX_SIZE ((size_t)1 << 20)
+#define CONFIG_MAX_DEPTH 8
+
+enum runner_type {
+	RUNNER_PYTEST,		/* python -m pytest */
+	RUNNER_COMMAND,		/* any command: collect prints ids, execute takes them */
+};
+
+struct runner_config {
+	char *name;
+	enum runner_type type;
+	/* pytest */
+	char *python_path;		/* default "python3" */
+	char *coverage_root;		/* --cov=<root>, default "." */
+	struct strlist collect_options;	/* extra args for --collect-only */
+	struct strlist execute_options;	/* extra args when executing */
+	/* command */
+	struct strlist collect_command;	/* argv; prints one test id a line */
+	struct strlist execute_command;	/* argv; selected ids are appended */
+};
+
+struct covopt_config {
+	char *budget;			/* as written: "10", "2.5", "5%"; NULL = unset */
+	char *notes_ref;		/* NULL = unset */
+	struct strlist global_paths;	/* globs whose change affects every test */
+	struct strlist ignore_paths;	/* globs whose change affects no test */
+	struct strlist test_patterns;	/* globs of test files */
+	struct strlist coverage_files;	/* record's default --coverage */
+	struct strlist junit_files;	/* record's default --junit */
+	struct strlist always_run;	/* test ids always selected */
+	char *runner;			/* default runner name; NULL = "pytest" */
+	struct runner_config *runners;	/* configured runners; "pytest" always exists */
+	size_t runners_nr, runners_alloc;
+};
+
+/* Fill cfg with the defaults: global paths conftest.py, pyproject.toml,
+ * setup.cfg, setup.py, tox.ini, pytest.ini, requirements*.txt; test
+ * patterns test_*.py, *_test.py; a "pytest" runner. */
+void config_init(struct covopt_config *cfg);
+void config_release(struct covopt_config *cfg);
+
+/*
+ * Parse YAML text (len bytes) named what (for messages) over the defaults
+ * in cfg (config_init first). A list given in the file replaces the
+ * default list. Errors: "what:LINE:COL: ..." naming the key. Returns 0/-1.
+ */
+int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
+		 const char *what);
+
+/* Read the file at path if it exists (a missing file is not an error:
+ * defaults stay). Returns 0 or -1. */
+int config_load_file(struct covopt_config *cfg, const char *path);
+
+/* The runner called name, or NULL. */
+const struct runner_config *config_runner(const struct covopt_config *cfg,
+					  const char *name);
+
+/*
+ * Match a repository path against a glob as .gitignore does: a pattern
+ * without '/' matches the basename at any depth; with '/', the whole path
+ * from the top; '*' and '?' do not cross '/'; '**' crosses directories;
+ * "[abc]" classes. Returns 1 on match.
+ */
+int config_glob_match(const char *pattern, const char *path);
+/* 1 if path matches any glob of list. */
+int config_glob_any(const struct strlist *list, const char *path);
+
+/*
+ * Split a command string into argv words as a POSIX shell would for plain
+ * words, single quotes, double quotes and backslashes — nothing else: no
+ * variables, globs or command substitution. Unbalanced quotes are an error
+ * naming what. Returns 0/-1.
+ */
+int config_split_command(struct strlist *out, const char *cmd,
+			 const char *what);
+
+#endif

@@ -1,0 +1,458 @@
+/* impact.c - what a change means for the model's tests: weighted change slots and test priors.
+ * Both sides of each changed file are parsed into features; a feature whose body hash is the
+ * same on both sides carries no weight, so moved or re-commented code selects nothing. */
+#include <stdlib.h>
+#include <string.h>
+#include "config.h"
+#include "feature-map.h"
+#include "impact.h"
+#include "model-merge.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Everything one analysis needs besides the result. */
+struct ctx {
+	struct impact *imp;
+	const struct model *m;
+	const struct impact_options *o;
+	uint32_t **importers;	/* reverse import graph, built on first use */
+	size_t *importers_nr;
+};
+
+static long add_slot(struct ctx *c, enum slot_kind kind, long feature,
+		     double weight, const char *path, const char *name)
+{
+	struct impact *imp = c->imp;
+	struct impact_slot *s;
+	struct sbuf label = SBUF_INIT;
+
+	sbuf_addstr(&label, path);
+	if (name) {
+		sbuf_addstr(&label, "::");
+		sbuf_addstr(&label, name);
+	}
+	ALLOC_GROW(imp->slots, imp->slots_nr + 1, imp->slots_alloc);
+	s = &imp->slots[imp->slots_nr];
+	s->kind = kind;
+	s->feature = feature;
+	s->weight = weight < 1 ? 1 : weight;
+	s->label = sbuf_detach(&label, NULL);
+	if (feature >= 0)
+		imp->feature_slot[feature] = (long)imp->slots_nr;
+	return (long)imp->slots_nr++;
+}
+
+static void add_extra(struct impact *imp, size_t test, long slot, float a)
+{
+	struct impact_extra *e;
+
+	ALLOC_GROW(imp->extra, imp->extra_nr + 1, imp->extra_alloc);
+	e = &imp->extra[imp->extra_nr++];
+	e->test = (uint32_t)test;
+	e->slot = (uint32_t)slot;
+	e->a = a;
+}
+
+/* A verbose line "what: path[::name]". */
+static void note(struct impact *imp, const char *what, const char *path,
+		 const char *name)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addf(&sb, "%s: %s", what, path);
+	if (name)
+		sbuf_addf(&sb, "::%s", name);
+	strlist_append_nodup(&imp->notes, sbuf_detach(&sb, NULL));
+}
+
+/* ---------------------------------------------------------------- tests */
+
+int impact_is_test_name(const char *qualname)
+{
+	const char *last = strrchr(qualname, '.');
+	const char *p = qualname;
+
+	if (strncmp(last ? last + 1 : qualname, "test", 4))
+		return 0;
+	while (last && p < last) {
+		if (strncmp(p, "Test", 4))
+			return 0;
+		p = strchr(p, '.') + 1;
+	}
+	return 1;
+}
+
+/* Model tests whose id starts with prefix: [*lo, *hi). */
+static void test_range(const struct model *m, const char *prefix, size_t *lo,
+		       size_t *hi)
+{
+	size_t len = strlen(prefix), a = 0, b = m->tests_nr;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (strcmp(m->tests[mid].id, prefix) < 0)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	*lo = a;
+	while (a < m->tests_nr && !strncmp(m->tests[a].id, prefix, len))
+		a++;
+	*hi = a;
+}
+
+static int is_test_file(const struct ctx *c, const char *path)
+{
+	struct sbuf prefix = SBUF_INIT;
+	size_t lo, hi;
+
+	if (config_glob_any(c->o->test_patterns, path))
+		return 1;
+	sbuf_addf(&prefix, "%s::", path);
+	test_range(c->m, prefix.buf, &lo, &hi);
+	sbuf_release(&prefix);
+	return lo < hi;
+}
+
+/* "TestX.test_y" in path -> "path::TestX::test_y". */
+static char *node_id(const char *path, const char *qualname)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addf(&sb, "%s::", path);
+	for (const char *p = qualname; *p; p++)
+		if (*p == '.')
+			sbuf_addstr(&sb, "::");
+		else
+			sbuf_addch(&sb, *p);
+	return sbuf_detach(&sb, NULL);
+}
+
+/* A test function changed, appeared or went away. */
+static void test_changed(struct ctx *c, const char *path, const char *name,
+			 int gone)
+{
+	char *id = node_id(path, name);
+	struct sbuf prefix = SBUF_INIT;
+	size_t lo, hi, known = 0;
+
+	sbuf_addf(&prefix, "%s[", id);
+	for (int pass = 0; pass < 2; pass++) {
+		test_range(c->m, pass ? prefix.buf : id, &lo, &hi);
+		for (size_t i = lo; i < hi; i++) {
+			const char *tid = c->m->tests[i].id;
+
+			if (pass == 0 && strcmp(tid, id))
+				continue;
+			known++;
+			if (gone)
+				c->imp->removed[i] = 1;
+			else
+				c->imp->prior[i] = 1;
+		}
+	}
+	if (!known && !gone)
+		strlist_append(&c->imp->new_tests, id);
+	sbuf_release(&prefix);
+	free(id);
+}
+
+/* Every model test of a test file gets a share of this slot. */
+static void file_tests_cover(struct ctx *c, const char *path, long slot)
+{
+	struct sbuf prefix = SBUF_INIT;
+	size_t lo, hi;
+
+	sbuf_addf(&prefix, "%s::", path);
+	test_range(c->m, prefix.buf, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
+		add_extra(c->imp, i, slot, IMPACT_IMPORT_SIGNAL);
+	sbuf_release(&prefix);
+}
+
+/* ---------------------------------------------------------------- imports */
+
+static void build_importers(struct ctx *c)
+{
+	const struct model *m = c->m;
+	size_t *alloc = xcalloc(m->files_nr + 1, sizeof(size_t));
+
+	c->importers = xcalloc(m->files_nr + 1, sizeof(*c->importers));
+	c->importers_nr = xcalloc(m->files_nr + 1, sizeof(size_t));
+	for (size_t f = 0; f < m->files_nr; f++)
+		for (size_t k = 0; k < m->files[f].imports_nr; k++) {
+			uint32_t to = m->files[f].imports[k];
+
+			ALLOC_GROW(c->importers[to], c->importers_nr[to] + 1,
+				   alloc[to]);
+			c->importers[to][c->importers_nr[to]++] = (uint32_t)f;
+		}
+	free(alloc);
+}
+
+/* Tests in test files that import file (directly or through others) cover slot. */
+static void importers_cover(struct ctx *c, uint32_t file, long slot)
+{
+	const struct model *m = c->m;
+	unsigned char *seen;
+	uint32_t *queue;
+	size_t head = 0, tail = 0;
+
+	if (!c->importers)
+		build_importers(c);
+	seen = xcalloc(m->files_nr + 1, 1);
+	queue = xmalloc(st_mult(m->files_nr + 1, sizeof(uint32_t)));
+	seen[file] = 1;
+	queue[tail++] = file;
+	while (head < tail) {
+		uint32_t f = queue[head++];
+
+		if (f != file && is_test_file(c, m->files[f].path))
+			file_tests_cover(c, m->files[f].path, slot);
+		for (size_t k = 0; k < c->importers_nr[f]; k++) {
+			uint32_t g = c->importers[f][k];
+
+			if (!seen[g]) {
+				seen[g] = 1;
+				queue[tail++] = g;
+			}
+		}
+	}
+	free(queue);
+	free(seen);
+}
+
+/* ---------------------------------------------------------------- features */
+
+static uint32_t lines_in(const struct line_range *r, size_t nr, uint32_t first,
+			 uint32_t last)
+{
+	uint32_t n = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t a = r[i].start, b = r[i].start + r[i].count - 1;
+
+		if (!r[i].count || b < first || a > last)
+			continue;
+		n += (b < last ? b : last) - (a > first ? a : first) + 1;
+	}
+	return n;
+}
+
+/* A feature of a non-test file changed (or went away). */
+static void code_changed(struct ctx *c, long mfile, const char *path,
+			 const struct feature_span *span, double weight)
+{
+	long feat = mfile >= 0 ?
+		model_find_feature(c->m, (uint32_t)mfile, span->name) :
+		-1;
+	long slot;
+
+	c->imp->features_changed++;
+	if (feat < 0) {
+		if (span->kind == FEATURE_FILE)
+			note(c->imp, "outside every feature", path, NULL);
+		else
+			note(c->imp, "new code, not in the model", path,
+			     span->name);
+		return;
+	}
+	slot = add_slot(c, SLOT_FEATURE, feat, weight, path, span->name);
+	if (span->kind == FEATURE_MODULE || span->kind == FEATURE_CLASS)
+		importers_cover(c, (uint32_t)mfile, slot);
+}
+
+/* A feature of a test file changed: the test itself, or a helper of its tests. */
+static void test_file_changed(struct ctx *c, const char *path,
+			      const struct feature_span *span, double weight,
+			      int gone)
+{
+	long slot;
+
+	c->imp->features_changed++;
+	if (span->kind == FEATURE_FUNCTION && impact_is_test_name(span->name)) {
+		test_changed(c, path, span->name, gone);
+		return;
+	}
+	slot = add_slot(c, SLOT_HELPER, -1, weight, path, span->name);
+	file_tests_cover(c, path, slot);
+}
+
+static void feature_changed(struct ctx *c, const struct file_change *fc,
+			    const struct feature_span *span, double weight,
+			    int gone, int test_file)
+{
+	const char *old_path = fc->old_path ? fc->old_path : fc->new_path;
+	const char *path = fc->new_path && !gone ? fc->new_path : old_path;
+	long mfile = model_find_file(c->m, old_path);
+
+	if (test_file)
+		test_file_changed(c, path, span, weight, gone);
+	else
+		code_changed(c, mfile, old_path, span, weight);
+}
+
+static int parse_side(struct feature_map *map, const char *path, int has,
+		      const struct sbuf *data)
+{
+	if (!has)
+		return 0;
+	return features_parse(map, path, data->buf, data->len);
+}
+
+static void compare_files(struct ctx *c, const struct file_change *fc,
+			  const struct feature_map *old,
+			  const struct feature_map *new, int test_file)
+{
+	for (size_t i = 0; i < old->nr; i++) {
+		const struct feature_span *s = &old->items[i];
+		long k = feature_map_find(new, s->name);
+		double w;
+
+		if (k >= 0 && new->items[k].hash == s->hash)
+			continue;
+		if (k < 0) {
+			w = s->last_line - s->first_line + 1;
+		} else {
+			const struct feature_span *n = &new->items[k];
+			uint32_t a = lines_in(fc->new_ranges, fc->new_nr,
+					      n->first_line, n->last_line);
+			uint32_t b = lines_in(fc->old_ranges, fc->old_nr,
+					      s->first_line, s->last_line);
+
+			w = a > b ? a : b;
+		}
+		feature_changed(c, fc, k >= 0 ? &new->items[k] : s, w, k < 0,
+				test_file);
+	}
+	for (size_t k = 0; k < new->nr; k++) {
+		const struct feature_span *n = &new->items[k];
+
+		if (feature_map_find(old, n->name) >= 0)
+			continue;
+		feature_changed(c, fc, n, n->last_line - n->first_line + 1, 0,
+				test_file);
+	}
+}
+
+static int analyze_file(struct ctx *c, const struct file_change *fc)
+{
+	struct feature_map old = FEATURE_MAP_INIT, new = FEATURE_MAP_INIT;
+	const char *path = fc->new_path ? fc->new_path : fc->old_path;
+	int ret = 0;
+
+	if (fc->mode_only) {
+		note(c->imp, "mode change only", path, NULL);
+		return 0;
+	}
+	if (fc->submodule || fc->binary) {
+		note(c->imp, fc->submodule ? "submodule" : "binary file",
+		     path, NULL);
+		if (fc->submodule)
+			return 0;
+	}
+	if (parse_side(&old, fc->old_path ? fc->old_path : path, fc->has_old,
+		       &fc->old_data) < 0 ||
+	    parse_side(&new, path, fc->has_new, &fc->new_data) < 0) {
+		ret = -1;
+		goto cleanup;
+	}
+	if (fc->binary && !fc->has_old && !fc->has_new) {
+		struct feature_span whole = { (char *)"<file>", FEATURE_FILE,
+					      0, 1, 1 };
+
+		code_changed(c, model_find_file(c->m, fc->old_path ?
+						fc->old_path : path),
+			     path, &whole, 1);
+		goto cleanup;
+	}
+	compare_files(c, fc, &old, &new,
+		      is_test_file(c, path) ||
+		      (fc->old_path && is_test_file(c, fc->old_path)));
+cleanup:
+	feature_map_release(&old);
+	feature_map_release(&new);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static double changed_lines(const struct file_change *fc)
+{
+	double n = 0;
+
+	for (size_t i = 0; i < fc->new_nr; i++)
+		n += fc->new_ranges[i].count;
+	for (size_t i = 0; i < fc->old_nr; i++)
+		n += fc->old_ranges[i].count;
+	return n;
+}
+
+static int matches(const struct strlist *globs, const struct file_change *fc)
+{
+	return globs && ((fc->new_path && config_glob_any(globs, fc->new_path)) ||
+			 (fc->old_path && config_glob_any(globs, fc->old_path)));
+}
+
+int impact_analyze(struct impact *out, const struct model *m,
+		   const struct change_set *changes,
+		   const struct impact_options *o)
+{
+	struct ctx c = { out, m, o, NULL, NULL };
+	int ret = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->global_slot = -1;
+	out->feature_slot = xmalloc(st_mult(m->features_nr + 1, sizeof(long)));
+	for (size_t i = 0; i < m->features_nr; i++)
+		out->feature_slot[i] = -1;
+	out->prior = xcalloc(m->tests_nr + 1, sizeof(double));
+	out->removed = xcalloc(m->tests_nr + 1, 1);
+	for (size_t i = 0; i < changes->nr && !ret; i++) {
+		const struct file_change *fc = &changes->items[i];
+		const char *path = fc->new_path ? fc->new_path : fc->old_path;
+
+		if (matches(o->ignore_paths, fc)) {
+			note(out, "ignored path", path, NULL);
+			continue;
+		}
+		out->files_changed++;
+		if (matches(o->global_paths, fc)) {
+			if (out->global_slot < 0)
+				out->global_slot = add_slot(&c, SLOT_GLOBAL, -1,
+							    0, path, NULL);
+			out->slots[out->global_slot].weight +=
+				changed_lines(fc);
+			note(out, "affects every test", path, NULL);
+			continue;
+		}
+		ret = analyze_file(&c, fc);
+	}
+	if (c.importers) {
+		for (size_t f = 0; f < m->files_nr; f++)
+			free(c.importers[f]);
+		free(c.importers);
+		free(c.importers_nr);
+	}
+	strlist_sort(&out->new_tests);
+	if (ret)
+		impact_release(out);
+	return ret;
+}
+
+void impact_release(struct impact *imp)
+{
+	for (size_t i = 0; i < imp->slots_nr; i++)
+		free(imp->slots[i].label);
+	free(imp->slots);
+	free(imp->feature_slot);
+	free(imp->extra);
+	free(imp->prior);
+	free(imp->removed);
+	strlist_release(&imp->new_tests);
+	strlist_release(&imp->notes);
+	memset(imp, 0, sizeof(*imp));
+	imp->global_slot = -1;
+}

@@ -1,0 +1,72 @@
+/* impact.h - what a change means for the model's tests: weighted change slots and test priors.
+ * Files are compared feature by feature by name and body hash, never by line number. */
+#ifndef COVOPT_IMPACT_H
+#define COVOPT_IMPACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diff.h"
+#include "model.h"
+#include "sbuf.h"
+#include "strlist.h"
+
+/* Coverage value given to tests reached only through imports or a test file's helpers. */
+#define IMPACT_IMPORT_SIGNAL 0.5f
+
+enum slot_kind {
+	SLOT_FEATURE,	/* a changed feature of the model */
+	SLOT_GLOBAL,	/* a path that affects every test changed */
+	SLOT_HELPER,	/* a non-test part of a test file changed */
+};
+
+/* One unit of change signal the selection tries to cover. */
+struct impact_slot {
+	enum slot_kind kind;
+	long feature;		/* model feature (SLOT_FEATURE), else -1 */
+	double weight;		/* changed lines, at least 1 */
+	char *label;		/* "path::name" or the path */
+};
+
+/* An extra coverage value of a test on a slot, beyond the model's signals. */
+struct impact_extra {
+	uint32_t test;
+	uint32_t slot;
+	float a;
+};
+
+struct impact_options {
+	const struct strlist *global_paths;	/* globs */
+	const struct strlist *ignore_paths;	/* globs */
+	const struct strlist *test_patterns;	/* globs */
+};
+
+struct impact {
+	struct impact_slot *slots;
+	size_t slots_nr, slots_alloc;
+	long *feature_slot;		/* per model feature: slot index or -1 */
+	long global_slot;		/* slot every test covers, or -1 */
+	struct impact_extra *extra;
+	size_t extra_nr, extra_alloc;
+	double *prior;			/* per model test: changed test bonus */
+	unsigned char *removed;		/* per model test: gone from the target */
+	struct strlist new_tests;	/* ids of tests the model does not know */
+	struct strlist notes;		/* verbose lines: binary, deleted, ... */
+	size_t files_changed, features_changed;
+};
+
+/*
+ * Analyse changes against model m into out (zeroed by this call). Returns 0,
+ * or -1 after an error (a changed file that cannot be parsed is not an
+ * error: it is reported in notes and counted as a whole-file change).
+ */
+int impact_analyze(struct impact *out, const struct model *m,
+		   const struct change_set *changes,
+		   const struct impact_options *o);
+
+void impact_release(struct impact *imp);
+
+/* 1 if name (last "::" part of a node id, or a feature's last '.' part)
+ * looks like a pytest test function: "test*"; classes "Test*". */
+int impact_is_test_name(const char *qualname);
+
+#endif

@@ -1,0 +1,2 @@
+/* placeholder */
+extern int covopt_placeholder_notes_merge;

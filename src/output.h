@@ -1,0 +1,33 @@
+/* output.h - print a selection: node ids a line, NUL-separated, shell lists, or one JSON document.
+ * Results go to stdout only; the --verbose report goes to stderr. */
+#ifndef COVOPT_OUTPUT_H
+#define COVOPT_OUTPUT_H
+
+#include <stdio.h>
+#include "sbuf.h"
+#include "select.h"
+
+enum output_format {
+	OUTPUT_LINES,		/* one id a line, escaped for xargs */
+	OUTPUT_NUL,		/* ids NUL-terminated (-z, for xargs -0) */
+	OUTPUT_JSON,		/* the whole story, with Codecov ATS's keys */
+	OUTPUT_SHELL,		/* TESTS_TO_RUN=... and TESTS_TO_SKIP=..., shell-quoted */
+};
+
+/* Extra facts for the JSON and shell forms (from run --dry-run). */
+struct output_extra {
+	const struct strlist *runner_options;	/* may be NULL */
+	const char *fallback_reason;		/* NULL unless it fell back */
+};
+
+/* Write the selection to out in fmt; returns 0, or -1 on a write error. */
+int output_selection(FILE *out, const struct selection *s,
+		     enum output_format fmt, const struct output_extra *extra);
+
+/* The --verbose report, for people, on err. */
+void output_verbose(FILE *err, const struct selection *s);
+
+/* Append s quoted so that a POSIX shell reads it back as one word. */
+void output_shell_quote(struct sbuf *out, const char *s);
+
+#endif

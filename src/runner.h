@@ -1,0 +1,33 @@
+/* runner.h - runner profiles: collect the suite's test ids and execute a selection.
+ * pytest (python -m pytest, Codecov ATS's runner) and "command" (any program, ATS's "DAN"). */
+#ifndef COVOPT_RUNNER_H
+#define COVOPT_RUNNER_H
+
+#include "config.h"
+#include "strlist.h"
+
+/*
+ * Collect the ids of every test of the suite into out (sorted, unique):
+ * pytest: "python -m pytest -q --collect-only -p no:cacheprovider
+ * <collect_options>" and the node ids from its output lines (lines holding
+ * "::", before the summary); command: collect_command's stdout, one id a
+ * line, blank lines skipped. Returns 0, or -1 with an error naming the
+ * runner when the command cannot run or exits non-zero.
+ */
+int runner_collect(struct strlist *out, const struct runner_config *r);
+
+/*
+ * Execute the tests ids (in the given order) and return the runner's exit
+ * status: pytest: "python -m pytest [--cov=<coverage_root>
+ * --cov-context=test when with_coverage] <execute_options> <ids>";
+ * command: execute_command + ids. Ids are separate argv words, never
+ * parsed by a shell. Returns the status (0 = passed) or -1 if it cannot run.
+ */
+int runner_execute(const struct runner_config *r, const struct strlist *ids,
+		   int with_coverage);
+
+/* The argv runner_execute would run, for --dry-run's runner_options. */
+void runner_execute_argv(struct strlist *out, const struct runner_config *r,
+			 const struct strlist *ids, int with_coverage);
+
+#endif

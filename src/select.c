@@ -1,0 +1,546 @@
+/* select.c - the whole selection: find the model, read the change, score tests, choose within budget.
+ * Builds the optimizer's problem from the model's signals and the change's slots, then keeps
+ * only tests that exist in the target, so pytest never meets an unknown node id. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "model-codec.h"
+#include "notes-store.h"
+#include "optimizer.h"
+#include "repo.h"
+#include "select.h"
+#include "signal.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define MIN_COST 0.001
+#define FALLBACK_COST 1.0
+#define RUN_ALL_MARK "covopt: run-all"
+
+/* The optimizer's problem, and which test each candidate stands for. */
+struct problem {
+	struct opt_problem p;
+	double *weight;
+	struct opt_candidate *cands;
+	size_t cands_nr, cands_alloc;
+	struct opt_entry *entries;
+	size_t entries_nr, entries_alloc;
+	long *test_of;		/* candidate -> model test, or -(1 + new test) */
+	size_t test_of_alloc;
+};
+
+/* Where the change goes: a commit's tree, the index or the work tree. */
+struct target {
+	git_repository *repo;
+	git_tree *tree;
+	git_index *index;
+	const char *workdir;
+	char *last_path;
+	int last_exists;
+};
+
+/* ---------------------------------------------------------------- inputs */
+
+double select_parse_budget(const char *value, double suite_time)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || end == value || !isfinite(v) || v < 0 ||
+	    (*end && strcmp(end, "%")))
+		return error("bad budget '%s': give seconds (10, 2.5) or a "
+			     "share of the suite time (5%%)", value);
+	if (*end == '%') {
+		if (v > 100)
+			return error("bad budget '%s': more than 100%%", value);
+		return v / 100 * suite_time;
+	}
+	return v;
+}
+
+static int load_model(struct selection *s, git_repository *repo,
+		      const git_commit *base, const struct select_options *o)
+{
+	struct sbuf note = SBUF_INIT;
+	char *ref = notes_store_ref_name(repo, o->notes_ref);
+	char what[128];
+	git_oid at;
+	int found, ret = -1;
+
+	if (!ref)
+		return -1;
+	found = notes_store_find_nearest(&at, &s->distance, &note, repo, ref,
+					 git_commit_id(base), o->search_depth);
+	if (found < 0)
+		goto cleanup;
+	if (!found) {
+		error("no model for '%.12s' or its %u nearest ancestors in '%s'; "
+		      "record one with 'git covopt record' after a full test run",
+		      s->base_hex, o->search_depth, ref);
+		goto cleanup;
+	}
+	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at);
+	snprintf(what, sizeof(what), "note for commit %s", s->model_hex);
+	ret = model_decode(&s->model, note.buf, note.len, what);
+cleanup:
+	sbuf_release(&note);
+	free(ref);
+	return ret;
+}
+
+static int read_changes(struct selection *s, git_repository *repo,
+			const git_commit *base, const git_commit *head,
+			const struct select_options *o)
+{
+	struct sbuf patch = SBUF_INIT;
+	int ret;
+
+	if (!o->diff_file) {
+		enum diff_target t = head ? DIFF_TO_TREE :
+				     o->cached ? DIFF_TO_INDEX : DIFF_TO_WORKDIR;
+
+		s->target = head ? "commit" : o->cached ? "index" : "worktree";
+		return diff_compute(&s->changes, repo, base, head, t,
+				    &o->pathspec);
+	}
+	s->target = "diff";
+	if (strcmp(o->diff_file, "-"))
+		ret = sbuf_read_file(&patch, o->diff_file, DIFF_MAX_PATCH);
+	else
+		ret = sbuf_read_fd(&patch, 0, DIFF_MAX_PATCH, "<stdin>");
+	if (!ret)
+		ret = diff_parse_unified(&s->changes, repo, base, patch.buf,
+					 patch.len,
+					 strcmp(o->diff_file, "-") ?
+					 o->diff_file : "<stdin>");
+	sbuf_release(&patch);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- target */
+
+static int target_open(struct target *t, git_repository *repo,
+		       const git_commit *head, const char *kind)
+{
+	memset(t, 0, sizeof(*t));
+	t->repo = repo;
+	if (head)
+		return git_commit_tree(&t->tree, head) < 0 ?
+		       error_git("cannot read the tree of the head commit") : 0;
+	if (!strcmp(kind, "index"))
+		return git_repository_index(&t->index, repo) < 0 ?
+		       error_git("cannot read the index") : 0;
+	t->workdir = git_repository_workdir(repo);
+	return 0;
+}
+
+static int path_exists(struct target *t, const char *path, size_t len)
+{
+	struct sbuf full = SBUF_INIT;
+	git_tree_entry *entry = NULL;
+	struct stat st;
+	int exists = 1;
+
+	if (t->last_path && strlen(t->last_path) == len &&
+	    !memcmp(t->last_path, path, len))
+		return t->last_exists;
+	free(t->last_path);
+	t->last_path = xmemdupz(path, len);
+	if (t->tree) {
+		exists = !git_tree_entry_bypath(&entry, t->tree, t->last_path);
+		git_tree_entry_free(entry);
+	} else if (t->index) {
+		exists = git_index_get_bypath(t->index, t->last_path, 0) != NULL;
+	} else if (t->workdir) {
+		sbuf_addf(&full, "%s%s", t->workdir, t->last_path);
+		exists = !stat(full.buf, &st);
+		sbuf_release(&full);
+	}
+	t->last_exists = exists;
+	return exists;
+}
+
+/* Does the file of node id exist in the target? */
+static int test_exists(struct target *t, const char *id)
+{
+	const char *sep = strstr(id, "::");
+
+	return path_exists(t, id, sep ? (size_t)(sep - id) : strlen(id));
+}
+
+static void target_close(struct target *t)
+{
+	git_tree_free(t->tree);
+	git_index_free(t->index);
+	free(t->last_path);
+}
+
+/* ---------------------------------------------------------------- problem */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median cost of the tests with a known cost: the cost of unknown ones. */
+static double default_cost(const struct model *m)
+{
+	double *v = xmalloc(st_mult(m->tests_nr + 1, sizeof(double)));
+	size_t n = 0;
+	double med = FALLBACK_COST;
+
+	for (size_t i = 0; i < m->tests_nr; i++)
+		if (m->tests[i].cost > 0)
+			v[n++] = m->tests[i].cost;
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	return med > MIN_COST ? med : MIN_COST;
+}
+
+static int cmp_extra(const void *a, const void *b)
+{
+	const struct impact_extra *x = a, *y = b;
+
+	if (x->test != y->test)
+		return x->test < y->test ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct opt_entry *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static void add_entry(struct problem *pb, uint32_t slot, float a)
+{
+	ALLOC_GROW(pb->entries, pb->entries_nr + 1, pb->entries_alloc);
+	pb->entries[pb->entries_nr].slot = slot;
+	pb->entries[pb->entries_nr].a = a;
+	pb->entries_nr++;
+}
+
+/* Sort the entries from first on by slot and merge duplicates (a capped at 1). */
+static void normalize_entries(struct problem *pb, size_t first)
+{
+	struct opt_entry *e = pb->entries + first;
+	size_t n = pb->entries_nr - first, out = 0;
+
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (out && e[out - 1].slot == e[i].slot) {
+			float a = e[out - 1].a + e[i].a;
+
+			e[out - 1].a = a > 1 ? 1 : a;
+			continue;
+		}
+		e[out++] = e[i];
+	}
+	pb->entries_nr = first + out;
+}
+
+static void add_candidate(struct problem *pb, long test, double cost,
+			  double prior, size_t first)
+{
+	struct opt_candidate *c;
+
+	ALLOC_GROW(pb->cands, pb->cands_nr + 1, pb->cands_alloc);
+	ALLOC_GROW(pb->test_of, pb->cands_nr + 1, pb->test_of_alloc);
+	c = &pb->cands[pb->cands_nr];
+	c->cost = cost;
+	c->prior = prior;
+	c->first = first;
+	c->nr = pb->entries_nr - first;
+	pb->test_of[pb->cands_nr++] = test;
+}
+
+/* Bonus for tests that failed in recent recordings: 1/2 per step back. */
+static double failure_decay(uint32_t history)
+{
+	double v = 0, w = 1;
+
+	for (int k = 0; k < 8; k++, w /= 2)
+		if (history & (1u << k))
+			v += w;
+	return v;
+}
+
+static void add_model_tests(struct problem *pb, struct selection *s,
+			    struct target *t, double unknown_cost,
+			    double prior_scale)
+{
+	const struct model *m = &s->model;
+	const struct impact *imp = &s->impact;
+	size_t x = 0;
+
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		const struct model_test *mt = &m->tests[i];
+		size_t first = pb->entries_nr;
+		struct signal_iter it;
+		double prior;
+
+		signal_iter_init(&it, mt->signals, mt->signals_len);
+		while (signal_iter_next(&it) > 0)
+			if (imp->feature_slot[it.feature] >= 0)
+				add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
+					  (float)signal_share(it.q));
+		for (; x < imp->extra_nr && imp->extra[x].test <= i; x++)
+			if (imp->extra[x].test == i)
+				add_entry(pb, imp->extra[x].slot,
+					  imp->extra[x].a);
+		if (imp->global_slot >= 0)
+			add_entry(pb, (uint32_t)imp->global_slot, 1.0f);
+		prior = imp->prior[i] * prior_scale;
+		if (s->run_all)
+			prior += prior_scale;
+		if (pb->entries_nr > first)
+			prior += 0.1 * prior_scale * failure_decay(mt->history);
+		if (imp->removed[i] || (pb->entries_nr == first && !prior) ||
+		    !test_exists(t, mt->id)) {
+			pb->entries_nr = first;
+			continue;
+		}
+		normalize_entries(pb, first);
+		add_candidate(pb, (long)i, mt->cost > 0 ? mt->cost : unknown_cost,
+			      prior, first);
+	}
+}
+
+static void add_new_tests(struct problem *pb, struct selection *s,
+			  struct target *t, double cost, double prior_scale)
+{
+	const struct strlist *ids = &s->impact.new_tests;
+
+	for (size_t i = 0; i < ids->nr; i++) {
+		size_t first = pb->entries_nr;
+
+		if ((i && !strcmp(ids->items[i - 1], ids->items[i])) ||
+		    !test_exists(t, ids->items[i]))
+			continue;
+		if (s->impact.global_slot >= 0)
+			add_entry(pb, (uint32_t)s->impact.global_slot, 1.0f);
+		add_candidate(pb, -1 - (long)i, cost, prior_scale, first);
+	}
+}
+
+static void build_problem(struct problem *pb, struct selection *s,
+			  struct target *t)
+{
+	struct impact *imp = &s->impact;
+	double total = 0, cost = default_cost(&s->model);
+
+	memset(pb, 0, sizeof(*pb));
+	pb->weight = xmalloc(st_mult(imp->slots_nr + 1, sizeof(double)));
+	for (size_t j = 0; j < imp->slots_nr; j++)
+		total += pb->weight[j] = imp->slots[j].weight;
+	if (imp->extra_nr > 1)
+		qsort(imp->extra, imp->extra_nr, sizeof(*imp->extra), cmp_extra);
+	add_model_tests(pb, s, t, cost, 1 + total);
+	add_new_tests(pb, s, t, cost, 1 + total);
+	pb->p.weight = pb->weight;
+	pb->p.slots_nr = imp->slots_nr;
+	pb->p.cands = pb->cands;
+	pb->p.cands_nr = pb->cands_nr;
+	pb->p.entries = pb->entries;
+	pb->p.entries_nr = pb->entries_nr;
+}
+
+static void problem_release(struct problem *pb)
+{
+	free(pb->weight);
+	free(pb->cands);
+	free(pb->entries);
+	free(pb->test_of);
+}
+
+/* ---------------------------------------------------------------- result */
+
+static const char *candidate_id(const struct selection *s, long test)
+{
+	return test >= 0 ? s->model.tests[test].id :
+			   s->impact.new_tests.items[-1 - test];
+}
+
+static void fill_result(struct selection *s, const struct problem *pb,
+			const struct opt_result *r)
+{
+	unsigned char *chosen = xcalloc(pb->cands_nr + 1, 1);
+	unsigned char *listed = xcalloc(s->model.tests_nr + 1, 1);
+
+	s->chosen = xcalloc(r->nr + 1, sizeof(*s->chosen));
+	for (size_t k = 0; k < r->nr; k++) {
+		uint32_t c = r->chosen[k];
+		struct selected_test *st = &s->chosen[s->nr++];
+
+		chosen[c] = 1;
+		st->id = candidate_id(s, pb->test_of[c]);
+		st->gain = r->gain[k];
+		st->cost = pb->cands[c].cost;
+		st->is_new = pb->test_of[c] < 0;
+		s->cost += st->cost;
+		if (pb->test_of[c] >= 0)
+			listed[pb->test_of[c]] = 1;
+	}
+	for (size_t c = 0; c < pb->cands_nr; c++) {
+		const char *id = candidate_id(s, pb->test_of[c]);
+
+		if (pb->test_of[c] >= 0 && pb->cands[c].nr)
+			strlist_append(&s->present_diff, id);
+		if (!chosen[c])
+			strlist_append(&s->left_out, id);
+	}
+	for (size_t i = 0; i < s->model.tests_nr; i++) {
+		if (s->impact.global_slot >= 0 && !s->impact.removed[i])
+			strlist_append(&s->global_level, s->model.tests[i].id);
+		if (!listed[i] && !s->impact.removed[i])
+			strlist_append(&s->to_skip, s->model.tests[i].id);
+	}
+	s->utility = r->utility;
+	s->utility_all = r->utility_all;
+	s->bound = r->bound;
+	s->strategy = r->strategy;
+	s->affected = r->affected;
+	free(chosen);
+	free(listed);
+}
+
+static int optimize(struct selection *s, struct target *t,
+		    const struct select_options *o)
+{
+	struct problem pb;
+	struct opt_result r;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	build_problem(&pb, s, t);
+	pb.p.budget = s->run_all ? -1 : s->budget;
+	pb.p.top_n = o->top_n > 0 ? (size_t)o->top_n : 0;
+	pb.p.target_share = o->confidence;
+	ret = optimizer_solve(&r, &pb.p);
+	if (!ret)
+		fill_result(s, &pb, &r);
+	opt_result_release(&r);
+	problem_release(&pb);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static int resolve(git_commit **base, git_commit **head, git_repository *repo,
+		   const struct select_options *o)
+{
+	git_oid mb;
+	git_commit *merged = NULL;
+
+	if (repo_resolve_commit(base, repo, o->base_rev ? o->base_rev : "HEAD") < 0 ||
+	    (o->head_rev && repo_resolve_commit(head, repo, o->head_rev) < 0))
+		return -1;
+	if (!o->merge_base)
+		return 0;
+	if (git_merge_base(&mb, repo, git_commit_id(*base),
+			   git_commit_id(*head)) < 0)
+		return error("no merge base of '%s' and '%s'", o->base_rev,
+			     o->head_rev);
+	if (git_commit_lookup(&merged, repo, &mb) < 0)
+		return error_git("cannot read the merge base");
+	git_commit_free(*base);
+	*base = merged;
+	return 0;
+}
+
+/* "covopt: run-all" in the message of the head commit (or HEAD). */
+static int wants_run_all(git_repository *repo, const git_commit *head)
+{
+	git_commit *c = NULL;
+	int yes;
+
+	if (head)
+		return strstr(git_commit_message(head), RUN_ALL_MARK) != NULL;
+	if (repo_resolve_commit(&c, repo, "HEAD") < 0)
+		return 0;
+	yes = strstr(git_commit_message(c), RUN_ALL_MARK) != NULL;
+	git_commit_free(c);
+	return yes;
+}
+
+static int set_budget(struct selection *s, const struct select_options *o)
+{
+	double suite = 0;
+
+	s->budget = -1;
+	for (size_t i = 0; i < s->model.flags_nr; i++) {
+		suite += s->model.flags[i].suite_time;
+		s->overhead += s->model.flags[i].overhead;
+	}
+	if (!o->budget)
+		return 0;
+	s->budget = select_parse_budget(o->budget, suite);
+	if (s->budget < 0)
+		return -1;
+	if (o->wall)
+		s->budget = s->budget > s->overhead ?
+			    s->budget - s->overhead : 0;
+	return 0;
+}
+
+int select_run(struct selection *s, git_repository *repo,
+	       const struct select_options *o)
+{
+	git_commit *base = NULL, *head = NULL;
+	struct impact_options io;
+	struct target t;
+	int ret = -1;
+
+	memset(s, 0, sizeof(*s));
+	model_init(&s->model);
+	memset(&t, 0, sizeof(t));
+	if (resolve(&base, &head, repo, o) < 0)
+		goto cleanup;
+	git_oid_tostr(s->base_hex, sizeof(s->base_hex), git_commit_id(base));
+	if (head)
+		git_oid_tostr(s->head_hex, sizeof(s->head_hex),
+			      git_commit_id(head));
+	if (load_model(s, repo, base, o) < 0 || set_budget(s, o) < 0 ||
+	    read_changes(s, repo, base, head, o) < 0)
+		goto cleanup;
+	io.global_paths = &o->config->global_paths;
+	io.ignore_paths = &o->config->ignore_paths;
+	io.test_patterns = &o->config->test_patterns;
+	s->run_all = wants_run_all(repo, head);
+	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
+	    target_open(&t, repo, head, s->target) < 0)
+		goto cleanup;
+	ret = optimize(s, &t, o);
+cleanup:
+	target_close(&t);
+	git_commit_free(base);
+	git_commit_free(head);
+	return ret;
+}
+
+void selection_release(struct selection *s)
+{
+	model_release(&s->model);
+	change_set_release(&s->changes);
+	impact_release(&s->impact);
+	free(s->chosen);
+	strlist_release(&s->left_out);
+	strlist_release(&s->to_skip);
+	strlist_release(&s->present_diff);
+	strlist_release(&s->global_level);
+	memset(s, 0, sizeof(*s));
+}

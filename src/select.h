@@ -1,0 +1,79 @@
+/* select.h - the whole selection: find the model, read the change, score tests, choose within budget.
+ * Front ends fill struct select_options; nothing here reads argv or prints to stdout. */
+#ifndef COVOPT_SELECT_H
+#define COVOPT_SELECT_H
+
+#include <git2.h>
+#include "config.h"
+#include "diff.h"
+#include "impact.h"
+#include "model.h"
+#include "strlist.h"
+
+struct select_options {
+	const char *base_rev;		/* NULL = HEAD */
+	const char *head_rev;		/* NULL = index or work tree */
+	int merge_base;			/* A...B: base is the merge base */
+	int cached;			/* index instead of work tree */
+	const char *diff_file;		/* "-" = a unified diff on stdin */
+	struct strlist pathspec;
+	const char *budget;		/* "10", "2.5", "5%"; NULL = none */
+	int wall;			/* budget includes start-up overhead */
+	int top_n;			/* 0 = all */
+	double confidence;		/* 0 = off, else (0, 1] */
+	const char *notes_ref;		/* NULL = configured */
+	unsigned search_depth;
+	const struct covopt_config *config;
+};
+
+#define SELECT_OPTIONS_INIT { NULL, NULL, 0, 0, NULL, STRLIST_INIT, NULL, \
+			      0, 0, 0.0, NULL, 100, NULL }
+
+struct selected_test {
+	const char *id;		/* borrowed from the model or new_tests */
+	double gain;
+	double cost;
+	int is_new;
+};
+
+struct selection {
+	char base_hex[GIT_OID_HEXSZ + 1];
+	char head_hex[GIT_OID_HEXSZ + 1];	/* "" for the index or work tree */
+	const char *target;			/* "commit", "index", "worktree", "diff" */
+	char model_hex[GIT_OID_HEXSZ + 1];
+	unsigned distance;
+	struct model model;
+	struct change_set changes;
+	struct impact impact;
+	struct selected_test *chosen;		/* most valuable first */
+	size_t nr;
+	struct strlist left_out;		/* affected, not chosen (budget) */
+	struct strlist to_skip;			/* known tests not chosen */
+	struct strlist present_diff;		/* known tests the change reaches */
+	struct strlist global_level;		/* tests reached by global paths */
+	double budget;				/* seconds for tests; < 0 none */
+	double overhead;			/* start-up of the run */
+	double cost;				/* estimated time of the chosen tests */
+	double utility, utility_all, bound;
+	const char *strategy;
+	size_t affected;
+	int run_all;				/* "covopt: run-all" asked for everything */
+};
+
+/*
+ * Select tests as o says. Returns 0 (an empty selection included), or -1
+ * after one error line: bad revision, no model within reach (with how to
+ * record one), a corrupt note (naming the commit), a malformed diff.
+ */
+int select_run(struct selection *out, git_repository *repo,
+	       const struct select_options *o);
+
+void selection_release(struct selection *s);
+
+/*
+ * Parse a budget: "10", "2.5" (seconds) or "5%" of suite_time. Returns the
+ * seconds, or -1 after an error naming the value.
+ */
+double select_parse_budget(const char *value, double suite_time);
+
+#endif

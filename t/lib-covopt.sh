@@ -1,0 +1,68 @@
+# lib-covopt.sh - helpers for integration tests that need a Python project and a recorded run.
+# Source it after test-lib.sh; the project is contrib/example, run with pytest, coverage.py and pytest-cov.
+
+# The package coverage is measured for, and the example project's files.
+COVOPT_EXAMPLE_DIR=$COVOPT_SOURCE_DIR/contrib/example
+COVOPT_EXAMPLE_PACKAGE=inventory
+COVOPT_EXPECTATIONS=$COVOPT_SOURCE_DIR/t/fixtures/example-expectations
+
+# require_pytest: skip the whole script unless $PYTHON has pytest and
+# pytest-cov; call it before the first test. Sets the PYTEST prerequisite.
+require_pytest () {
+	if ! "$PYTHON" -c 'import pytest, pytest_cov, coverage' \
+		>/dev/null 2>&1
+	then
+		skip_all="$PYTHON cannot import pytest, pytest_cov and coverage"
+		test_done
+	fi
+	test_set_prereq PYTEST
+}
+
+# covopt_example_repo DIR: a new repository in DIR holding a copy of
+# contrib/example, committed on branch main with fixed dates (test_tick).
+# Leftovers of a run in the source tree (caches, coverage data) are not
+# copied.
+covopt_example_repo () {
+	test $# = 1 || BUG "covopt_example_repo takes a directory"
+	mkdir -p "$1" &&
+	(
+		cd "$COVOPT_EXAMPLE_DIR" &&
+		tar cf - --exclude=__pycache__ --exclude=.pytest_cache \
+			--exclude=.coverage --exclude='.coverage.*' \
+			--exclude=junit.xml --exclude=coverage.json .
+	) | (cd "$1" && tar xf -) &&
+	test_tick &&
+	(
+		cd "$1" &&
+		git init -q -b main &&
+		git add . &&
+		git commit -q -m "example project"
+	)
+}
+
+# covopt_run_pytest [PYTEST ARG...]: run the example suite of the current
+# repository with coverage per test (contexts) and a JUnit report, leaving
+# .coverage and junit.xml at the top of the work tree. Quiet; on a failing
+# test, shows pytest's output and fails.
+covopt_run_pytest () {
+	covopt_pytest_log=$(git rev-parse --absolute-git-dir)/pytest.log &&
+	rm -f .coverage junit.xml &&
+	if ! "$PYTHON" -m pytest -q -p no:cacheprovider \
+		--cov="$COVOPT_EXAMPLE_PACKAGE" --cov-context=test \
+		--cov-report= --junitxml=junit.xml "$@" \
+		>"$covopt_pytest_log" 2>&1
+	then
+		echo "covopt_run_pytest: pytest failed:" >&2
+		cat "$covopt_pytest_log" >&2
+		return 1
+	fi &&
+	test_path_is_file .coverage &&
+	test_path_is_file junit.xml
+}
+
+# covopt_record [RECORD ARG...]: covopt_run_pytest, then record the run with
+# "git covopt record --coverage .coverage --junit junit.xml ARG...".
+covopt_record () {
+	covopt_run_pytest &&
+	git covopt record --coverage .coverage --junit junit.xml "$@"
+}
