@@ -139,7 +139,8 @@ static void change_set_sort(struct change_set *set)
 
 static int is_regular(unsigned mode)
 {
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+	return mode == GIT_FILEMODE_BLOB ||
+	       mode == GIT_FILEMODE_BLOB_EXECUTABLE;
 }
 
 /* ------------------------------------------------------------------ */
@@ -149,7 +150,7 @@ struct compute {
 	git_repository *repo;
 	enum diff_target target;
 	const char *workdir;
-	git_diff_options text_opts;	/* for the in-memory diff of contents */
+	git_diff_options text_opts;	/* for the diff of loaded contents */
 	struct sbuf path;
 };
 
@@ -611,7 +612,8 @@ static size_t unquote(struct sbuf *out, const char *s, size_t len)
 
 		if (s[i] != '\\') {
 			sbuf_addch(out, s[i++]);
-		} else if (i + 1 < len && s[i + 1] && (e = strchr(esc, s[i + 1]))) {
+		} else if (i + 1 < len && s[i + 1] &&
+			   (e = strchr(esc, s[i + 1]))) {
 			sbuf_addch(out, val[e - esc]);
 			i += 2;
 		} else if (i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' &&
@@ -956,14 +958,15 @@ static int resolve_names(struct parser *p, struct patch_file *f,
 
 /* Applying one file's hunks to its old contents. */
 struct apply {
-	int on;				/* apply, else only check the shape */
+	int on;				/* apply, else check the shape */
 	const char *path;		/* for messages */
 	const char *old, *old_end;	/* the old lines not yet used */
 	size_t old_nr;			/* lines of the old contents */
 	size_t old_line;		/* old lines used so far */
 	size_t new_line;		/* lines written to new_data */
-	size_t new_floor;		/* new lines of the previous hunk end */
-	int last_plus;			/* the last hunk line was '+' */
+	size_t new_floor;		/* end of the last hunk, new side */
+	char last_kind;			/* of the last hunk line, or 0 */
+	int new_closed;			/* the new side has ended */
 	int old_crlf;			/* the old lines end in CRLF */
 	int crlf;			/* the hunk's lines end in CRLF */
 	struct file_change *fc;
@@ -1077,6 +1080,8 @@ static int hunk_line(struct parser *p, struct apply *a, char kind,
 	const char *old = NULL;
 	size_t olen = 0;
 
+	if (kind != '-' && a->new_closed)
+		return parse_error(p, "line after the end of the new file");
 	if (kind != '+') {
 		if (a->on) {
 			if (a->old_line >= a->old_nr)
@@ -1088,7 +1093,7 @@ static int hunk_line(struct parser *p, struct apply *a, char kind,
 			a->old_line++;
 		}
 	}
-	a->last_plus = kind == '+';
+	a->last_kind = kind;
 	if (kind == '-') {
 		add_old_range(a->fc, a->old_line, 1);
 		return 0;
@@ -1115,13 +1120,30 @@ static int hunk_line(struct parser *p, struct apply *a, char kind,
 	return 0;
 }
 
-/* "\ No newline at end of file" after a '+' line: drop its "\n". */
-static void no_newline(struct apply *a)
+/*
+ * "\ No newline at end of file": the line before it is the last of its
+ * side (old for ' ' and '-', new for ' ' and '+'); after a '+' line the
+ * "\n" we wrote goes. 0 or -1.
+ */
+static int no_newline(struct parser *p, struct apply *a)
 {
 	struct sbuf *nd = &a->fc->new_data;
+	char kind = a->last_kind;
 
-	if (a->on && a->last_plus && nd->len && nd->buf[nd->len - 1] == '\n')
+	if (!kind)
+		return parse_error(p, "misplaced '\\' line");
+	if (kind != '+' && a->on && a->old_line != a->old_nr)
+		return parse_error(p, "'\\' line before the end of the file");
+	a->last_kind = 0;
+	if (kind == '-')
+		return 0;
+	a->new_closed = 1;
+	if (kind != '+' || !a->on || !nd->len || nd->buf[nd->len - 1] != '\n')
+		return 0;
+	sbuf_setlen(nd, nd->len - 1);
+	if (a->crlf && a->old_crlf && nd->len && nd->buf[nd->len - 1] == '\r')
 		sbuf_setlen(nd, nd->len - 1);
+	return 0;
 }
 
 /* The body of a hunk, after its header line. crlf: the patch's own lines
@@ -1129,8 +1151,6 @@ static void no_newline(struct apply *a)
 static int hunk_body(struct parser *p, struct apply *a, unsigned long oc,
 		     unsigned long nc, int crlf)
 {
-	int any = 0;
-
 	while (oc || nc) {
 		char kind;
 		size_t len;
@@ -1141,9 +1161,8 @@ static int hunk_body(struct parser *p, struct apply *a, unsigned long oc,
 		len = crlf ? p->hlen : p->len;
 		kind = len ? p->line[0] : ' ';
 		if (kind == '\\') {
-			if (!any)
-				return parse_error(p, "misplaced '\\' line");
-			no_newline(a);
+			if (no_newline(p, a) < 0)
+				return -1;
 			continue;
 		}
 		if (kind != ' ' && kind != '-' && kind != '+')
@@ -1157,7 +1176,6 @@ static int hunk_body(struct parser *p, struct apply *a, unsigned long oc,
 		if (hunk_line(p, a, kind, len ? p->line + 1 : "",
 			      len ? len - 1 : 0) < 0)
 			return -1;
-		any = 1;
 		if (kind != '+')
 			oc--;
 		if (kind != '-')
@@ -1165,8 +1183,8 @@ static int hunk_body(struct parser *p, struct apply *a, unsigned long oc,
 	}
 	advance(p);
 	if (at(p, "\\")) {
-		if (any)
-			no_newline(a);
+		if (no_newline(p, a) < 0)
+			return -1;
 		advance(p);
 	}
 	return 0;
@@ -1179,6 +1197,7 @@ static int apply_hunk(struct parser *p, struct apply *a)
 	int crlf = p->len != p->hlen;
 
 	a->crlf = crlf;
+	a->last_kind = 0;
 	if (parse_hunk_header(p, &os, &oc, &ns, &nc) < 0)
 		return -1;
 	old_begin = oc ? os - 1 : os;
@@ -1188,6 +1207,8 @@ static int apply_hunk(struct parser *p, struct apply *a)
 	if (a->on && old_begin + oc > a->old_nr)
 		return error("'%s' line %zu: hunk does not apply to '%s': "
 			     "beyond its end", p->what, p->lineno, a->path);
+	if (a->new_closed && old_begin > a->old_line)
+		return parse_error(p, "hunk after the end of the new file");
 	if (a->on)
 		copy_old(a, old_begin);
 	else
@@ -1263,6 +1284,10 @@ static int finish_file(struct parser *p, struct patch_file *f,
 		drop_contents(fc);
 		return 0;
 	}
+	if (a->new_closed && a->old_line < a->old_nr)
+		return error("'%s' line %zu: hunk does not apply to '%s': "
+			     "lines after its end", p->what, p->lineno,
+			     a->path);
 	copy_old(a, a->old_nr);
 	if (fc->status == CHANGE_DELETED) {
 		if (fc->new_data.len)

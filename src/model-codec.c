@@ -94,11 +94,12 @@ static int pack_flags(msgpack_packer *pk, const struct model *m)
 	for (size_t i = 0; i < m->flags_nr; i++) {
 		const struct model_flag *f = &m->flags[i];
 
-		r |= msgpack_pack_array(pk, 4);
+		r |= msgpack_pack_array(pk, 5);
 		r |= pack_cstr(pk, f->name);
 		r |= pack_cstr(pk, f->commit);
 		r |= msgpack_pack_double(pk, f->suite_time);
 		r |= msgpack_pack_double(pk, f->overhead);
+		r |= msgpack_pack_double(pk, f->recorded_at);
 	}
 	return r;
 }
@@ -422,15 +423,18 @@ static int decode_flags(struct decoder *d, const msgpack_object *o)
 	for (size_t i = 0; i < n; i++) {
 		struct model_flag *fl = &m->flags[i];
 
-		if (get_array(&f, &k, &items[i], 4))
-			return bad(d, "flag", i, "not a 4-item array");
+		/* 4 items: written before recorded_at existed (0) */
+		if (get_array(&f, &k, &items[i], SIZE_MAX) ||
+		    (k != 4 && k != 5))
+			return bad(d, "flag", i, "not a 4- or 5-item array");
 		if (!(fl->name = get_str(&f[0])))
 			return bad(d, "flag", i, "bad name");
 		m->flags_nr++;
 		if (get_hex(fl->commit, &f[1]))
 			return bad(d, "flag", i, "bad commit");
 		if (get_double(&fl->suite_time, &f[2]) ||
-		    get_double(&fl->overhead, &f[3]))
+		    get_double(&fl->overhead, &f[3]) ||
+		    (k == 5 && get_double(&fl->recorded_at, &f[4])))
 			return bad(d, "flag", i, "bad time");
 	}
 	return 0;

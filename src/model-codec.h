@@ -11,7 +11,9 @@
  * Append the msgpack encoding of m to out. The encoding is a map:
  *   "covopt"   -> COVOPT_MODEL_VERSION
  *   "commit"   -> str, hex id of the recorded commit
- *   "flags"    -> array of [name, commit, suite_time (float64), overhead (float64)]
+ *   "flags"    -> array of [name, commit, suite_time (float64), overhead
+ *                            (float64), recorded_at (float64, unix seconds)]
+ *                 (a 4-item flag, written before recorded_at, decodes as 0)
  *   "files"    -> array of [path, blob hex, [import file index...]]
  *   "features" -> array of [file index, name, kind, hash (uint64), lines]
  *   "tests"    -> array of [id, flag index, cost (float64), outcome,

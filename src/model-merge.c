@@ -26,7 +26,7 @@ void model_copy(struct model *out, const struct model *src)
 		const struct model_flag *f = &src->flags[i];
 
 		model_add_flag(out, f->name, f->commit, f->suite_time,
-			       f->overhead);
+			       f->overhead, f->recorded_at);
 	}
 	for (size_t i = 0; i < src->files_nr; i++) {
 		const struct model_file *f = &src->files[i];
@@ -136,12 +136,45 @@ static void inherit_history(struct model *out, const struct model *base)
 		if (old < 0 || strcmp(base->flags[base->tests[old].flag].name,
 				      out->flags[t->flag].name))
 			continue;
-		t->history = (base->tests[old].history << 1) | failed;
+		t->history = ((base->tests[old].history << 1) | failed) &
+			     ~MODEL_HISTORY_FLAKY;
+		/* failed and passed on the same commit: flaky */
+		if (!strcmp(base->commit, out->commit) &&
+		    (base->tests[old].history & 1) != failed)
+			t->history |= MODEL_HISTORY_FLAKY;
+		t->history |= base->tests[old].history & MODEL_HISTORY_FLAKY;
 	}
 }
 
-void model_carry_forward(struct model *out, const struct model *fresh,
-			 const struct model *base)
+/*
+ * Where each flag of base goes in out: a flag fresh lacks is added; a flag
+ * fresh has maps to it when partial (its suite time stays the full
+ * suite's), else to -1 (fresh replaces it).
+ */
+static long *map_flags(struct model *out, const struct model *fresh,
+		       const struct model *base, int partial)
+{
+	long *flag_map = xmalloc(st_mult(base->flags_nr + 1, sizeof(long)));
+
+	for (size_t i = 0; i < base->flags_nr; i++) {
+		const struct model_flag *f = &base->flags[i];
+		long k = model_find_flag(fresh, f->name);
+
+		if (k < 0)
+			flag_map[i] = (long)model_add_flag(out, f->name,
+					f->commit, f->suite_time, f->overhead,
+					f->recorded_at);
+		else
+			flag_map[i] = partial ? k : -1;
+		if (k >= 0 && partial &&
+		    out->flags[k].suite_time < f->suite_time)
+			out->flags[k].suite_time = f->suite_time;
+	}
+	return flag_map;
+}
+
+static void carry(struct model *out, const struct model *fresh,
+		  const struct model *base, int partial)
 {
 	long *map;
 	long *flag_map;
@@ -150,14 +183,7 @@ void model_carry_forward(struct model *out, const struct model *fresh,
 	if (!base)
 		return;
 	inherit_history(out, base);
-	flag_map = xmalloc(st_mult(base->flags_nr + 1, sizeof(long)));
-	for (size_t i = 0; i < base->flags_nr; i++) {
-		const struct model_flag *f = &base->flags[i];
-
-		flag_map[i] = model_find_flag(fresh, f->name) >= 0 ? -1 :
-			(long)model_add_flag(out, f->name, f->commit,
-					     f->suite_time, f->overhead);
-	}
+	flag_map = map_flags(out, fresh, base, partial);
 	map = map_features(fresh, base);
 	for (size_t i = 0; i < base->tests_nr; i++) {
 		const struct model_test *t = &base->tests[i];
@@ -175,4 +201,16 @@ void model_carry_forward(struct model *out, const struct model *fresh,
 		      cmp_test);
 	free(map);
 	free(flag_map);
+}
+
+void model_carry_forward(struct model *out, const struct model *fresh,
+			 const struct model *base)
+{
+	carry(out, fresh, base, 0);
+}
+
+void model_carry_forward_partial(struct model *out, const struct model *fresh,
+				 const struct model *base)
+{
+	carry(out, fresh, base, 1);
 }

@@ -23,4 +23,12 @@ long model_find_feature(const struct model *m, uint32_t file,
 void model_carry_forward(struct model *out, const struct model *fresh,
 			 const struct model *base);
 
+/*
+ * Like model_carry_forward, for a run of only some tests (run --record):
+ * every test of base that fresh did not run is carried forward, whatever
+ * its flag, so the tests not run keep their data.
+ */
+void model_carry_forward_partial(struct model *out, const struct model *fresh,
+				 const struct model *base);
+
 #endif

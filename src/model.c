@@ -46,7 +46,8 @@ static void copy_hex(char *dst, const char *src)
 }
 
 uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
-			double suite_time, double overhead)
+			double suite_time, double overhead,
+			double recorded_at)
 {
 	struct model_flag *f;
 
@@ -56,6 +57,7 @@ uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
 	copy_hex(f->commit, commit);
 	f->suite_time = suite_time;
 	f->overhead = overhead;
+	f->recorded_at = recorded_at;
 	return (uint32_t)m->flags_nr++;
 }
 
@@ -211,7 +213,8 @@ int model_validate(const struct model *m, const char *what)
 {
 	for (size_t i = 0; i < m->flags_nr; i++)
 		if (!(m->flags[i].suite_time >= 0) ||
-		    !(m->flags[i].overhead >= 0))
+		    !(m->flags[i].overhead >= 0) ||
+		    !(m->flags[i].recorded_at >= 0))
 			return error("%s: bad flag '%s'", what,
 				     m->flags[i].name);
 	if (validate_files(m, what) || validate_features(m, what) ||

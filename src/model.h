@@ -37,6 +37,7 @@ struct model_flag {
 	char commit[COVOPT_OID_HEXSZ + 1];	/* commit this flag was recorded on */
 	double suite_time;	/* total suite time in seconds (JUnit) */
 	double overhead;	/* suite time not spent in tests: start-up */
+	double recorded_at;	/* when it was recorded: unix seconds (0: unknown) */
 };
 
 /* One tracked source file of the recorded commit. */
@@ -63,6 +64,9 @@ struct model_feature {
  * quantized share of the feature's executed lines the test ran and
  * previous_feature starts at 0. See signal.h.
  */
+/* history bit: the test failed and passed on the same commit */
+#define MODEL_HISTORY_FLAKY ((uint32_t)1 << 31)
+
 struct model_test {
 	char *id;		/* pytest node id: "tests/test_a.py::TestX::test_y[1]" */
 	uint32_t flag;		/* index into model.flags */
@@ -90,7 +94,8 @@ void model_release(struct model *m);
 
 /* Append an item; strings are copied. Return the new index. */
 uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
-			double suite_time, double overhead);
+			double suite_time, double overhead,
+			double recorded_at);
 uint32_t model_add_file(struct model *m, const char *path, const char *blob);
 uint32_t model_add_feature(struct model *m, uint32_t file, const char *name,
 			   enum feature_kind kind, uint64_t hash,

@@ -1,2 +1,724 @@
-/* placeholder */
-extern int covopt_placeholder_notes_merge;
+/* notes-merge.c - merge another clone's notes ref into ours without losing a model.
+ * As git's notes-merge: resolve both sides, short-circuit the trivial cases, else union + commit. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "notes-merge.h"
+#include "model-codec.h"
+#include "notes-store.h"
+#include "repo.h"
+#include "signal.h"
+#include "strlist.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* How often a merge that lost the race to the local ref starts over. */
+#define MERGE_MAX_ATTEMPTS 50
+/* try_merge(): another writer moved the local ref first. */
+#define MERGE_RETRY 100
+
+char *notes_merge_remote_ref(const char *notes_ref, const char *remote)
+{
+	struct sbuf sb = SBUF_INIT;
+	int valid = 0;
+
+	sbuf_addf(&sb, "%s-remotes/%s", notes_ref, remote);
+	if (git_reference_name_is_valid(&valid, sb.buf) < 0 || !valid) {
+		error("cannot track notes of remote '%s': '%s' is not a valid "
+		      "ref name", remote, sb.buf);
+		sbuf_release(&sb);
+		return NULL;
+	}
+	return sbuf_detach(&sb, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Combining two models of one commit                                  */
+/* ------------------------------------------------------------------ */
+
+/* Does flag fx of x beat flag fy (same name) of y? Ties go to y. */
+static int flag_beats(const struct model *x, const struct model_flag *fx,
+		      const struct model *y, const struct model_flag *fy)
+{
+	int own_x = !strcmp(fx->commit, x->commit);
+	int own_y = !strcmp(fy->commit, y->commit);
+
+	if (own_x != own_y)
+		return own_x;
+	return fx->recorded_at > fy->recorded_at;
+}
+
+/* Index maps from each side's items to the merged model's (or -1). */
+struct side_map {
+	long *flag;
+	long *file;
+	long *feature;
+};
+
+static void side_map_init(struct side_map *map, const struct model *m)
+{
+	map->flag = xmalloc(st_mult(m->flags_nr + 1, sizeof(long)));
+	map->file = xmalloc(st_mult(m->files_nr + 1, sizeof(long)));
+	map->feature = xmalloc(st_mult(m->features_nr + 1, sizeof(long)));
+	for (size_t i = 0; i < m->flags_nr; i++)
+		map->flag[i] = -1;
+}
+
+static void side_map_release(struct side_map *map)
+{
+	free(map->flag);
+	free(map->file);
+	free(map->feature);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every flag name of a and b, each once, sorted; each from its winner. */
+static void merge_flags(struct model *out, const struct model *a,
+			struct side_map *ma, const struct model *b,
+			struct side_map *mb)
+{
+	size_t nr = a->flags_nr + b->flags_nr, k = 0;
+	const char **names = xmalloc(st_mult(nr + 1, sizeof(char *)));
+
+	for (size_t i = 0; i < a->flags_nr; i++)
+		names[k++] = a->flags[i].name;
+	for (size_t i = 0; i < b->flags_nr; i++)
+		if (model_find_flag(a, b->flags[i].name) < 0)
+			names[k++] = b->flags[i].name;
+	if (k > 1)
+		qsort(names, k, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < k; i++) {
+		long ia = model_find_flag(a, names[i]);
+		long ib = model_find_flag(b, names[i]);
+		int from_a = ib < 0 ||
+			     (ia >= 0 && flag_beats(a, &a->flags[ia], b,
+						    &b->flags[ib]));
+		const struct model_flag *f = from_a ? &a->flags[ia] :
+						      &b->flags[ib];
+		long at = (long)model_add_flag(out, f->name, f->commit,
+					       f->suite_time, f->overhead,
+					       f->recorded_at);
+
+		if (from_a)
+			ma->flag[ia] = at;
+		else
+			mb->flag[ib] = at;
+	}
+	free(names);
+}
+
+/* Imports of a merged file, from the side it was taken from. */
+static void copy_imports(struct model_file *to, const struct model_file *from,
+			 const long *file_map)
+{
+	to->imports_nr = from->imports_nr;
+	if (!from->imports_nr)
+		return;
+	to->imports = xmalloc(st_mult(from->imports_nr, sizeof(uint32_t)));
+	for (size_t i = 0; i < from->imports_nr; i++)
+		to->imports[i] = (uint32_t)file_map[from->imports[i]];
+}
+
+/* The union of files by path (both sides are sorted by path). */
+static void merge_files(struct model *out, const struct model *a,
+			struct side_map *ma, const struct model *b,
+			struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->files_nr || j < b->files_nr) {
+		int c = i == a->files_nr ? 1 : j == b->files_nr ? -1 :
+			strcmp(a->files[i].path, b->files[j].path);
+		const struct model_file *f = c < 0 ? &a->files[i] :
+						     &b->files[j];
+		long at = (long)model_add_file(out, f->path, f->blob);
+
+		if (c <= 0)
+			ma->file[i++] = at;
+		if (c >= 0)
+			mb->file[j++] = at;
+	}
+	i = j = 0;
+	for (size_t k = 0; k < out->files_nr; k++) {
+		while (i < a->files_nr && ma->file[i] < (long)k)
+			i++;
+		while (j < b->files_nr && mb->file[j] < (long)k)
+			j++;
+		if (j < b->files_nr && mb->file[j] == (long)k)
+			copy_imports(&out->files[k], &b->files[j], mb->file);
+		else
+			copy_imports(&out->files[k], &a->files[i], ma->file);
+	}
+}
+
+static int cmp_feature(const struct model *a, const struct model_feature *x,
+		       const struct model *b, const struct model_feature *y)
+{
+	int c = strcmp(a->files[x->file].path, b->files[y->file].path);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* The union of features by (path, name), in that order; b's kind and
+ * hash win (both describe the same commit), lines is the larger. */
+static void merge_features(struct model *out, const struct model *a,
+			   struct side_map *ma, const struct model *b,
+			   struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->features_nr || j < b->features_nr) {
+		const struct model_feature *x = i < a->features_nr ?
+						&a->features[i] : NULL;
+		const struct model_feature *y = j < b->features_nr ?
+						&b->features[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : cmp_feature(a, x, b, y);
+		const struct model_feature *f = c < 0 ? x : y;
+		uint32_t file = (uint32_t)(c < 0 ? ma->file[x->file] :
+						   mb->file[y->file]);
+		uint32_t lines = f->lines;
+		long at;
+
+		if (!c && x->lines > lines)	/* f is y */
+			lines = x->lines;
+		at = (long)model_add_feature(out, file, f->name, f->kind,
+					     f->hash, lines);
+		if (c <= 0)
+			ma->feature[i++] = at;
+		if (c >= 0)
+			mb->feature[j++] = at;
+	}
+}
+
+/* Signals of t, with features renumbered through map (order kept). */
+static unsigned char *remap_signals(const struct model_test *t,
+				    const long *map, size_t *len)
+{
+	struct signal_writer w;
+	struct signal_iter it;
+
+	signal_writer_init(&w);
+	signal_iter_init(&it, t->signals, t->signals_len);
+	while (signal_iter_next(&it) > 0)
+		signal_writer_add(&w, (uint32_t)map[it.feature], it.q);
+	return signal_writer_finish(&w, len);
+}
+
+static void add_test(struct model *out, const struct model_test *t,
+		     const struct side_map *map)
+{
+	unsigned char *sig;
+	size_t len;
+
+	sig = remap_signals(t, map->feature, &len);
+	model_add_test(out, t->id, (uint32_t)map->flag[t->flag], t->cost,
+		       t->outcome, t->history, sig, len);
+}
+
+/* Tests by id: each comes with its flag's winning side; an id both
+ * sides bring goes to the side whose flag wins. */
+static void merge_tests(struct model *out, const struct model *a,
+			const struct side_map *ma, const struct model *b,
+			const struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->tests_nr || j < b->tests_nr) {
+		const struct model_test *x = i < a->tests_nr ? &a->tests[i] :
+							       NULL;
+		const struct model_test *y = j < b->tests_nr ? &b->tests[j] :
+							       NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x->id, y->id);
+		int use_x = c <= 0 && ma->flag[x->flag] >= 0;
+		int use_y = c >= 0 && mb->flag[y->flag] >= 0;
+
+		if (use_x && use_y)
+			use_x = flag_beats(a, &a->flags[x->flag], b,
+					   &b->flags[y->flag]);
+		if (use_x)
+			add_test(out, x, ma);
+		else if (use_y)
+			add_test(out, y, mb);
+		i += c <= 0;
+		j += c >= 0;
+	}
+}
+
+int notes_merge_models(struct model *out, const struct model *a,
+		       const struct model *b)
+{
+	struct side_map ma, mb;
+	int ret;
+
+	side_map_init(&ma, a);
+	side_map_init(&mb, b);
+	memcpy(out->commit, b->commit[0] ? b->commit : a->commit,
+	       sizeof(out->commit));
+	merge_flags(out, a, &ma, b, &mb);
+	merge_files(out, a, &ma, b, &mb);
+	merge_features(out, a, &ma, b, &mb);
+	merge_tests(out, a, &ma, b, &mb);
+	ret = model_validate(out, "merged model");
+	side_map_release(&ma);
+	side_map_release(&mb);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Combining two notes of one commit                                   */
+/* ------------------------------------------------------------------ */
+
+/* Byte order of two notes: which one plays b (wins ties) never depends
+ * on which side is local. */
+static int cmp_bytes(const struct sbuf *x, const struct sbuf *y)
+{
+	int c = memcmp(x->buf, y->buf, x->len < y->len ? x->len : y->len);
+
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len;
+}
+
+static int decode_side(struct model *m, const struct sbuf *note,
+		       const char *name, const char *hex)
+{
+	struct sbuf what = SBUF_INIT;
+	int ret;
+
+	sbuf_addf(&what, "note for commit %s in '%s'", hex, name);
+	ret = model_decode(m, note->buf, note->len, what.buf);
+	sbuf_release(&what);
+	return ret;
+}
+
+int notes_merge_note(struct sbuf *out, const struct sbuf *a,
+		     const char *a_name, const struct sbuf *b,
+		     const char *b_name, const char *hex)
+{
+	struct model ma, mb, merged;
+	int bad_a, bad_b, ret = -1;
+
+	sbuf_reset(out);
+	if (cmp_bytes(a, b) > 0) {
+		const struct sbuf *t = a;
+		const char *n = a_name;
+
+		a = b;
+		b = t;
+		a_name = b_name;
+		b_name = n;
+	}
+	model_init(&ma);
+	model_init(&mb);
+	model_init(&merged);
+	bad_a = decode_side(&ma, a, a_name, hex) < 0;
+	bad_b = decode_side(&mb, b, b_name, hex) < 0;
+	if (bad_a && bad_b) {
+		error("cannot merge the notes for commit '%s': both are "
+		      "corrupt", hex);
+		goto cleanup;
+	}
+	if (bad_a || bad_b) {
+		warning("left out the corrupt note for commit '%s' from '%s'; "
+			"kept the one from '%s'", hex, bad_a ? a_name : b_name,
+			bad_a ? b_name : a_name);
+		sbuf_add(out, bad_a ? b->buf : a->buf, bad_a ? b->len : a->len);
+		ret = 0;
+		goto cleanup;
+	}
+	if (notes_merge_models(&merged, &ma, &mb) < 0 ||
+	    model_encode(out, &merged) < 0) {
+		error("cannot merge the notes for commit '%s'", hex);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	model_release(&ma);
+	model_release(&mb);
+	model_release(&merged);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The two sides                                                       */
+/* ------------------------------------------------------------------ */
+
+struct note_entry {
+	git_oid commit;
+	git_oid blob;
+};
+
+/* One notes ref as loaded: exists is 0 when the ref is missing. */
+struct side {
+	const char *ref;
+	int exists;
+	git_oid id;
+	git_commit *commit;
+	git_tree *tree;
+	struct note_entry *notes;	/* sorted by commit, loaded on demand */
+	size_t nr, alloc;
+};
+
+static void side_release(struct side *s)
+{
+	git_tree_free(s->tree);
+	git_commit_free(s->commit);
+	free(s->notes);
+	s->tree = NULL;
+	s->commit = NULL;
+	s->notes = NULL;
+	s->nr = s->alloc = 0;
+	s->exists = 0;
+}
+
+static int side_load(struct side *s, git_repository *repo, const char *ref)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->ref = ref;
+	r = git_reference_name_to_id(&s->id, repo, ref);
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0)
+		return error_git("cannot read notes ref '%s'", ref);
+	if (git_commit_lookup(&s->commit, repo, &s->id) < 0 ||
+	    git_commit_tree(&s->tree, s->commit) < 0) {
+		error_git("cannot read notes ref '%s'", ref);
+		side_release(s);
+		return -1;
+	}
+	s->exists = 1;
+	return 0;
+}
+
+static int collect_note(const git_oid *commit, const git_oid *blob,
+			void *payload)
+{
+	struct side *s = payload;
+
+	if (s->nr >= COVOPT_MAX_ITEMS)
+		return error("cannot merge '%s': more than %zu notes", s->ref,
+			     COVOPT_MAX_ITEMS);
+	ALLOC_GROW(s->notes, s->nr + 1, s->alloc);
+	git_oid_cpy(&s->notes[s->nr].commit, commit);
+	git_oid_cpy(&s->notes[s->nr].blob, blob);
+	s->nr++;
+	return 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct note_entry *x = a, *y = b;
+	int c = git_oid_cmp(&x->commit, &y->commit);
+
+	return c ? c : git_oid_cmp(&x->blob, &y->blob);
+}
+
+/* List the notes, sorted by commit; a commit noted twice (flat and
+ * fanned out) keeps one note, the same whichever side reads it. */
+static int side_list_notes(struct side *s, git_repository *repo)
+{
+	size_t k = 0;
+
+	if (notes_store_foreach_tree(repo, s->tree, collect_note, s,
+				     s->ref) < 0)
+		return -1;
+	if (s->nr > 1)
+		qsort(s->notes, s->nr, sizeof(*s->notes), cmp_entry);
+	for (size_t i = 0; i < s->nr; i++)
+		if (!k || !git_oid_equal(&s->notes[k - 1].commit,
+					 &s->notes[i].commit))
+			s->notes[k++] = s->notes[i];
+	s->nr = k;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The union tree                                                      */
+/* ------------------------------------------------------------------ */
+
+/* The note to write for a commit both sides annotate differently. */
+static int merged_blob(git_oid *out, git_repository *repo,
+		       const struct side *base, const git_oid *base_blob,
+		       const struct side *other, const git_oid *other_blob,
+		       const git_oid *commit)
+{
+	struct sbuf x = SBUF_INIT, y = SBUF_INIT, merged = SBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	int ret = -1;
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (repo_read_blob(&x, repo, base_blob, COVOPT_MAX_NOTE_SIZE) < 0 ||
+	    repo_read_blob(&y, repo, other_blob, COVOPT_MAX_NOTE_SIZE) < 0 ||
+	    notes_merge_note(&merged, &x, base->ref, &y, other->ref, hex) < 0)
+		goto cleanup;
+	if (git_blob_create_from_buffer(out, repo, merged.buf,
+					merged.len) < 0) {
+		error_git("cannot write note for '%s'", hex);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sbuf_release(&x);
+	sbuf_release(&y);
+	sbuf_release(&merged);
+	return ret;
+}
+
+/* Set one note in *cur (a tree we may own in *owned). */
+static int put_note(const git_tree **cur, git_tree **owned,
+		    git_repository *repo, const git_oid *commit,
+		    const git_oid *blob)
+{
+	git_tree *next = NULL;
+	git_oid id;
+
+	if (notes_store_tree_set(&id, repo, *cur, commit, blob) < 0)
+		return -1;
+	if (git_tree_lookup(&next, repo, &id) < 0)
+		return error_git("cannot read the merged notes tree");
+	git_tree_free(*owned);
+	*cur = *owned = next;
+	return 0;
+}
+
+/*
+ * The base is the side with more notes (then the larger tree id): the
+ * other side's notes go into a copy of its tree, which keeps its fan-out.
+ * Choosing it by content, not by role, makes both clones write one tree.
+ */
+static int write_union(git_oid *out, git_repository *repo, struct side *l,
+		       struct side *r)
+{
+	const struct side *base = l, *other = r;
+	const git_tree *cur;
+	git_tree *owned = NULL;
+	git_oid blob;
+	size_t i = 0;
+	int ret = -1;
+
+	if (side_list_notes(l, repo) < 0 || side_list_notes(r, repo) < 0)
+		return -1;
+	if (r->nr > l->nr || (r->nr == l->nr &&
+			      git_oid_cmp(git_tree_id(r->tree),
+					  git_tree_id(l->tree)) > 0)) {
+		base = r;
+		other = l;
+	}
+	cur = base->tree;
+	for (size_t j = 0; j < other->nr; j++) {
+		const struct note_entry *e = &other->notes[j];
+
+		while (i < base->nr &&
+		       git_oid_cmp(&base->notes[i].commit, &e->commit) < 0)
+			i++;
+		git_oid_cpy(&blob, &e->blob);
+		if (i < base->nr &&
+		    git_oid_equal(&base->notes[i].commit, &e->commit)) {
+			if (git_oid_equal(&base->notes[i].blob, &e->blob))
+				continue;
+			if (merged_blob(&blob, repo, base,
+					&base->notes[i].blob, other, &e->blob,
+					&e->commit) < 0)
+				goto cleanup;
+			if (git_oid_equal(&blob, &base->notes[i].blob))
+				continue;
+		}
+		if (put_note(&cur, &owned, repo, &e->commit, &blob) < 0)
+			goto cleanup;
+	}
+	git_oid_cpy(out, git_tree_id(cur));
+	ret = 0;
+cleanup:
+	git_tree_free(owned);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Merging the refs                                                    */
+/* ------------------------------------------------------------------ */
+
+static int make_merge_commit(git_oid *out, git_repository *repo,
+			     const struct side *l, const struct side *r,
+			     const git_oid *tree_id)
+{
+	const git_commit *parents[2] = { l->commit, r->commit };
+	git_signature *sig = NULL;
+	git_tree *tree = NULL;
+	struct sbuf msg = SBUF_INIT;
+	int ret = -1;
+
+	sbuf_addf(&msg, "Notes merged by 'git covopt' from '%s'\n", r->ref);
+	if (git_tree_lookup(&tree, repo, tree_id) < 0 ||
+	    notes_store_signature(&sig, repo) < 0 ||
+	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
+			      2, parents) < 0) {
+		error_git("cannot write the notes commit merging '%s'", r->ref);
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	sbuf_release(&msg);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	return ret;
+}
+
+/* Move the local ref from l to id: the result, MERGE_RETRY or -1. */
+static int move_local(git_repository *repo, const struct side *l,
+		      const git_oid *id, const char *what, int result)
+{
+	struct sbuf msg = SBUF_INIT;
+	int r;
+
+	sbuf_addf(&msg, "git covopt: %s", what);
+	r = notes_store_move_ref(repo, l->ref, l->exists ? &l->id : NULL, id,
+				 msg.buf);
+	sbuf_release(&msg);
+	if (r < 0)
+		return -1;
+	return r ? MERGE_RETRY : result;
+}
+
+/* 1 when commit a contains b (equal or descendant), 0 if not, -1. */
+static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
+{
+	int r;
+
+	if (git_oid_equal(a, b))
+		return 1;
+	r = git_graph_descendant_of(repo, a, b);
+	if (r < 0)
+		return error_git("cannot compare notes commits");
+	return r;
+}
+
+static int try_merge(git_repository *repo, const char *local_ref,
+		     const char *remote_ref)
+{
+	struct side l, r;
+	struct sbuf what = SBUF_INIT;
+	git_oid tree, id;
+	int ret = -1, c = 0;
+
+	if (side_load(&l, repo, local_ref) < 0)
+		return -1;
+	if (side_load(&r, repo, remote_ref) < 0)
+		goto cleanup;
+	if (!r.exists) {
+		ret = NOTES_MERGE_UP_TO_DATE;
+		goto cleanup;
+	}
+	if (!l.exists || (c = contains(repo, &r.id, &l.id)) == 1) {
+		sbuf_addf(&what, "fast-forward notes to '%s'", remote_ref);
+		ret = move_local(repo, &l, &r.id, what.buf,
+				 NOTES_MERGE_FAST_FORWARD);
+		goto cleanup;
+	}
+	if (c < 0 || (c = contains(repo, &l.id, &r.id)) < 0)
+		goto cleanup;
+	if (c) {
+		ret = NOTES_MERGE_UP_TO_DATE;
+		goto cleanup;
+	}
+	if (write_union(&tree, repo, &l, &r) < 0 ||
+	    make_merge_commit(&id, repo, &l, &r, &tree) < 0)
+		goto cleanup;
+	sbuf_addf(&what, "merge notes from '%s'", remote_ref);
+	ret = move_local(repo, &l, &id, what.buf, NOTES_MERGE_MERGED);
+cleanup:
+	sbuf_release(&what);
+	side_release(&l);
+	side_release(&r);
+	return ret;
+}
+
+/* Sleep 1-8 ms, differently in each process, so racing writers part. */
+static void backoff(unsigned attempt)
+{
+	struct timespec ts;
+	unsigned seed = (unsigned)getpid() * 2654435761u + attempt * 40503u;
+
+	seed ^= seed >> 15;
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(1 + seed % 8) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+int notes_merge(git_repository *repo, const char *local_ref,
+		const char *remote_ref)
+{
+	for (unsigned attempt = 0; attempt < MERGE_MAX_ATTEMPTS; attempt++) {
+		int r = try_merge(repo, local_ref, remote_ref);
+
+		if (r != MERGE_RETRY)
+			return r;
+		backoff(attempt);
+	}
+	return error("cannot merge '%s' into '%s': still moved by other "
+		     "writers after %d attempts", remote_ref, local_ref,
+		     MERGE_MAX_ATTEMPTS);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lookup in our notes, then in the remote-tracking ones               */
+/* ------------------------------------------------------------------ */
+
+/* The refs "<notes_ref>-remotes/...", sorted. 0 or -1. */
+static int list_tracking_refs(struct strlist *out, git_repository *repo,
+			      const char *notes_ref)
+{
+	git_reference_iterator *it = NULL;
+	struct sbuf prefix = SBUF_INIT, glob = SBUF_INIT;
+	const char *name;
+	int r, ret = -1;
+
+	sbuf_addf(&prefix, "%s-remotes/", notes_ref);
+	sbuf_addf(&glob, "%s*", prefix.buf);
+	if (git_reference_iterator_glob_new(&it, repo, glob.buf) < 0) {
+		error_git("cannot list refs '%s'", glob.buf);
+		goto cleanup;
+	}
+	while (!(r = git_reference_next_name(&name, it)))
+		if (!strncmp(name, prefix.buf, prefix.len))
+			strlist_append(out, name);
+	if (r != GIT_ITEROVER) {
+		error_git("cannot list refs '%s'", glob.buf);
+		goto cleanup;
+	}
+	strlist_sort(out);
+	ret = 0;
+cleanup:
+	git_reference_iterator_free(it);
+	sbuf_release(&prefix);
+	sbuf_release(&glob);
+	return ret;
+}
+
+int notes_find_nearest_any(git_oid *found, unsigned *distance,
+			   struct sbuf *note, git_repository *repo,
+			   const char *notes_ref, const git_oid *start,
+			   unsigned max_depth)
+{
+	struct strlist refs = STRLIST_INIT;
+	int r;
+
+	r = notes_store_find_nearest(found, distance, note, repo, notes_ref,
+				     start, max_depth);
+	if (r)
+		return r;
+	if (list_tracking_refs(&refs, repo, notes_ref) < 0)
+		r = -1;
+	for (size_t i = 0; !r && i < refs.nr; i++)
+		r = notes_store_find_nearest(found, distance, note, repo,
+					     refs.items[i], start, max_depth);
+	strlist_release(&refs);
+	return r;
+}

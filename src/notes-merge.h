@@ -1,1 +1,74 @@
-/* notes-merge.h - placeholder */
+/* notes-merge.h - merge another clone's notes ref into ours without losing a model.
+ * Union of notes by commit; where both sides annotate a commit, their models are combined. */
+#ifndef COVOPT_NOTES_MERGE_H
+#define COVOPT_NOTES_MERGE_H
+
+#include <git2.h>
+#include "model.h"
+#include "sbuf.h"
+
+/* What notes_merge() did. */
+enum notes_merge_result {
+	NOTES_MERGE_UP_TO_DATE = 0,	/* nothing new on the remote side */
+	NOTES_MERGE_FAST_FORWARD = 1,	/* ours was behind: moved to theirs */
+	NOTES_MERGE_MERGED = 2,		/* a notes commit with both parents */
+};
+
+/*
+ * The private ref the notes of remote are fetched into: for the notes ref
+ * R, "R-remotes/<remote>" (refs/notes/covopt-remotes/origin). Returns a
+ * new string, or NULL after an error when the name is not a valid ref.
+ */
+char *notes_merge_remote_ref(const char *notes_ref, const char *remote);
+
+/*
+ * Merge the notes commit remote_ref points at into local_ref. A missing
+ * ref counts as empty. When one side already contains the other, local_ref
+ * is left alone or fast-forwarded; otherwise the union of the notes is
+ * written (a commit annotated on both sides with different notes gets
+ * notes_merge_note()'s result) as a notes commit whose parents are local's
+ * then remote's, and local_ref is moved by compare-and-swap, starting over
+ * (bounded) when another writer moved it. The merged tree depends only on
+ * the two sides, not on which one is local. Returns an enum
+ * notes_merge_result, or -1 after an error (local_ref unchanged).
+ */
+int notes_merge(git_repository *repo, const char *local_ref,
+		const char *remote_ref);
+
+/*
+ * The note for one commit (hex) from two different notes a and b (named
+ * a_name and b_name in messages): both are decoded and combined with
+ * notes_merge_models(); a corrupt side is left out with a warning and the
+ * other kept as it is. The result does not depend on the order of a and b.
+ * out is reset first. Returns 0, or -1 when both are corrupt.
+ */
+int notes_merge_note(struct sbuf *out, const struct sbuf *a,
+		     const char *a_name, const struct sbuf *b,
+		     const char *b_name, const char *hex);
+
+/*
+ * Combine two models of the same commit into out (initialised, empty):
+ * every flag of either side; for a flag both have, the one recorded on
+ * the commit itself beats one carried forward from an ancestor, then the
+ * later recorded_at wins, and on a full tie b's. Each flag brings the
+ * tests it holds on its winning side; a test id two flags bring belongs
+ * to the flag chosen by the same rule. Files and features are the union
+ * (signals are remapped by path and name, so no signal is lost).
+ * Returns 0, or -1 when the result is not a valid model.
+ */
+int notes_merge_models(struct model *out, const struct model *a,
+		       const struct model *b);
+
+/*
+ * notes_store_find_nearest() over local_ref, then, when nothing is found
+ * there, over each remote-tracking notes ref "<local_ref>-remotes/<remote>"
+ * (in name order; the first that finds a note wins), so that notes a plain
+ * "git fetch" brought after "git covopt fetch --setup" serve at once.
+ * Returns 1, 0 or -1 as notes_store_find_nearest() does.
+ */
+int notes_find_nearest_any(git_oid *found, unsigned *distance,
+			   struct sbuf *note, git_repository *repo,
+			   const char *notes_ref, const git_oid *start,
+			   unsigned max_depth);
+
+#endif

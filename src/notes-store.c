@@ -323,6 +323,15 @@ static int foreach_level(git_repository *repo, const git_tree *tree,
 	return 0;
 }
 
+int notes_store_foreach_tree(git_repository *repo, const git_tree *tree,
+			     notes_foreach_fn fn, void *payload,
+			     const char *what)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	return foreach_level(repo, tree, hex, 0, fn, payload, what);
+}
+
 int notes_store_foreach(git_repository *repo, const char *notes_ref,
 			notes_foreach_fn fn, void *payload)
 {
@@ -435,8 +444,19 @@ static int write_level(git_oid *out, git_repository *repo,
 	return err < 0 ? err : 0;
 }
 
-/* The committer: $GIT_COMMITTER_NAME/EMAIL, user.name/email, or ours. */
-static int notes_signature(git_signature **out, git_repository *repo)
+int notes_store_tree_set(git_oid *out, git_repository *repo,
+			 const git_tree *tree, const git_oid *commit,
+			 const git_oid *blob)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (write_level(out, repo, tree, NULL, hex, 0, blob) < 0)
+		return error_git("cannot write notes tree for '%s'", hex);
+	return 0;
+}
+
+int notes_store_signature(git_signature **out, git_repository *repo)
 {
 	const char *name = getenv("GIT_COMMITTER_NAME");
 	const char *email = getenv("GIT_COMMITTER_EMAIL");
@@ -466,7 +486,7 @@ static int make_commit(git_oid *out, git_repository *repo,
 		sbuf_addch(&msg, '\n');
 	if (write_level(&tree_id, repo, tip->tree, NULL, hex, 0, blob) < 0 ||
 	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
-	    notes_signature(&sig, repo) < 0 ||
+	    notes_store_signature(&sig, repo) < 0 ||
 	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
 			      tip->exists ? 1 : 0, parents) < 0) {
 		error_git("cannot write notes commit for '%s'", hex);
@@ -481,15 +501,14 @@ cleanup:
 }
 
 /*
- * Move ref from tip to id unless someone else moved it: 0, 1 (lost), -1.
  * A ref that did not exist is expected to be still absent: libgit2 checks
  * the zero id under the ref's lock, whereas git_reference_create(force=0)
  * checks existence before taking the lock, so two first writers could
  * both succeed and one notes commit would be lost.
  */
-static int move_ref(git_repository *repo, const char *ref,
-		    const struct notes_tip *tip, const git_oid *id,
-		    const char *message)
+int notes_store_move_ref(git_repository *repo, const char *ref,
+			 const git_oid *old, const git_oid *id,
+			 const char *message)
 {
 	git_reference *out = NULL;
 	char *log = xmemdupz(message, strcspn(message, "\n"));
@@ -498,8 +517,7 @@ static int move_ref(git_repository *repo, const char *ref,
 
 	memset(&absent, 0, sizeof(absent));
 	r = git_reference_create_matching(&out, repo, ref, id, 1,
-					  tip->exists ? &tip->id : &absent,
-					  log);
+					  old ? old : &absent, log);
 	free(log);
 	git_reference_free(out);
 	if (r == GIT_EMODIFIED || r == GIT_EEXISTS || r == GIT_ELOCKED)
@@ -536,7 +554,8 @@ static int try_update(git_repository *repo, const char *ref,
 	}
 	if (make_commit(&id, repo, &tip, hex, &blob, message))
 		goto cleanup;
-	ret = move_ref(repo, ref, &tip, &id, message);
+	ret = notes_store_move_ref(repo, ref, tip.exists ? &tip.id : NULL,
+				   &id, message);
 cleanup:
 	sbuf_release(&note);
 	tip_release(&tip);

@@ -62,5 +62,35 @@ typedef int (*notes_foreach_fn)(const git_oid *commit, const git_oid *blob,
 				void *payload);
 int notes_store_foreach(git_repository *repo, const char *notes_ref,
 			notes_foreach_fn fn, void *payload);
+/* The same over one notes tree; what names it in messages. */
+int notes_store_foreach_tree(git_repository *repo, const git_tree *tree,
+			     notes_foreach_fn fn, void *payload,
+			     const char *what);
+
+/* ---- Building notes commits by hand (notes-merge.c) ---- */
+
+/*
+ * Write a copy of the notes tree (NULL: an empty one) with the note on
+ * commit set to blob, keeping every other note and the tree's fan-out
+ * layout, as notes_store_update() does. The new tree's id goes to out.
+ * Returns 0, or -1 after an error.
+ */
+int notes_store_tree_set(git_oid *out, git_repository *repo,
+			 const git_tree *tree, const git_oid *commit,
+			 const git_oid *blob);
+
+/* The identity of notes commits: $GIT_COMMITTER_NAME/EMAIL, then
+ * user.name/email, then git-covopt's own. 0, or libgit2's error. */
+int notes_store_signature(git_signature **out, git_repository *repo);
+
+/*
+ * Move ref to id, but only if it still points at old (NULL: only if it
+ * still does not exist). message (first line) goes to the reflog.
+ * Returns 0 when moved, 1 when another writer moved or locked the ref
+ * first (read again and retry), -1 after an error.
+ */
+int notes_store_move_ref(git_repository *repo, const char *ref,
+			 const git_oid *old, const git_oid *id,
+			 const char *message);
 
 #endif

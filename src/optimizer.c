@@ -1,5 +1,5 @@
 /* optimizer.c - choose the most valuable set of tests within a time budget.
- * Lazy greedy (CELF) over a saturating coverage utility, with the budgeted safeguards. */
+ * Lazy greedy (CELF) on a saturating coverage utility, budget safeguards. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

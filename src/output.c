@@ -169,21 +169,32 @@ static void write_json(struct sbuf *out, const struct selection *s,
 	sbuf_addch(out, '\n');
 }
 
+/* NAME='<quoted id> <quoted id>...': eval sets NAME, and eval "set -- $NAME"
+ * gives back the ids, whatever they hold; nothing in them is executed. */
+static void shell_assign(struct sbuf *out, const char *name,
+			 const char *const *ids, size_t nr, size_t stride)
+{
+	struct sbuf words = SBUF_INIT;
+
+	for (size_t i = 0; i < nr; i++) {
+		if (i)
+			sbuf_addch(&words, ' ');
+		output_shell_quote(&words, *(const char *const *)
+				   ((const char *)ids + i * stride));
+	}
+	sbuf_addf(out, "%s=", name);
+	output_shell_quote(out, words.buf);
+	sbuf_addch(out, '\n');
+	sbuf_release(&words);
+}
+
 static void write_shell(struct sbuf *out, const struct selection *s)
 {
-	sbuf_addstr(out, "TESTS_TO_RUN=");
-	for (size_t i = 0; i < s->nr; i++) {
-		if (i)
-			sbuf_addch(out, ' ');
-		output_shell_quote(out, s->chosen[i].id);
-	}
-	sbuf_addstr(out, "\nTESTS_TO_SKIP=");
-	for (size_t i = 0; i < s->to_skip.nr; i++) {
-		if (i)
-			sbuf_addch(out, ' ');
-		output_shell_quote(out, s->to_skip.items[i]);
-	}
-	sbuf_addch(out, '\n');
+	shell_assign(out, "TESTS_TO_RUN", s->nr ? &s->chosen[0].id : NULL,
+		     s->nr, sizeof(*s->chosen));
+	shell_assign(out, "TESTS_TO_SKIP",
+		     (const char *const *)s->to_skip.items, s->to_skip.nr,
+		     sizeof(*s->to_skip.items));
 }
 
 int output_selection(FILE *out, const struct selection *s,

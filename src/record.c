@@ -3,6 +3,7 @@
  * the share of the feature's executed lines (over the whole run) that the test ran. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "feature-map.h"
 #include "imports.h"
 #include "nodeid.h"
@@ -447,6 +448,7 @@ int record_build_model(struct model *out, git_repository *repo,
 {
 	struct builder b;
 	double in_tests = 0;
+	struct timespec now;
 	uint32_t flag_index;
 	int ret = -1;
 
@@ -458,9 +460,11 @@ int record_build_model(struct model *out, git_repository *repo,
 	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
 	for (size_t i = 0; i < junit->nr; i++)
 		in_tests += junit->cases[i].time;
+	clock_gettime(CLOCK_REALTIME, &now);	/* sync: latest recording wins */
 	flag_index = model_add_flag(out, flag, out->commit, junit->suite_time,
 				    junit->suite_time > in_tests ?
-				    junit->suite_time - in_tests : 0);
+				    junit->suite_time - in_tests : 0,
+				    (double)now.tv_sec + now.tv_nsec / 1e9);
 	if (repo_list_files(&b.tree, repo, commit) < 0 || add_files(&b) < 0)
 		goto cleanup;
 	index_junit(&b);

@@ -138,15 +138,6 @@ char *repo_config_string(git_repository *repo, const char *key)
 	return value;
 }
 
-int repo_config_string_exists(git_repository *repo, const char *key)
-{
-	char *v = repo_config_string(repo, key);
-	int set = v != NULL;
-
-	free(v);
-	return set;
-}
-
 int repo_config_int(git_repository *repo, const char *key, long dflt,
 		    long *out)
 {

@@ -38,8 +38,6 @@ void repo_tree_files_release(struct repo_tree_files *files);
 
 /* Read a git config string (e.g. "covopt.budget") into a new string or NULL. */
 char *repo_config_string(git_repository *repo, const char *key);
-/* 1 if the git config key is set. */
-int repo_config_string_exists(git_repository *repo, const char *key);
 /* Read a git config integer; returns dflt when unset, -1 on a bad value. */
 int repo_config_int(git_repository *repo, const char *key, long dflt,
 		    long *out);

@@ -9,16 +9,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "model-codec.h"
+#include "notes-merge.h"
 #include "notes-store.h"
 #include "optimizer.h"
 #include "repo.h"
 #include "select.h"
+#include "shard.h"
 #include "signal.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define MIN_COST 0.001
+/* The optimizer works in whole microseconds, so sums are exact and a
+ * budget of 0.3 s fits three tests of 0.1 s. */
+#define TICKS_PER_SECOND 1e6
 #define FALLBACK_COST 1.0
 #define RUN_ALL_MARK "covopt: run-all"
 
@@ -32,6 +37,9 @@ struct problem {
 	size_t entries_nr, entries_alloc;
 	long *test_of;		/* candidate -> model test, or -(1 + new test) */
 	size_t test_of_alloc;
+	const struct select_options *o;
+	unsigned char *forced;	/* per model test: in always_run */
+	struct strlist new_ids;	/* new tests, sorted (borrowed strings) */
 };
 
 /* Where the change goes: a commit's tree, the index or the work tree. */
@@ -76,10 +84,19 @@ static int load_model(struct selection *s, git_repository *repo,
 
 	if (!ref)
 		return -1;
-	found = notes_store_find_nearest(&at, &s->distance, &note, repo, ref,
-					 git_commit_id(base), o->search_depth);
+	found = notes_find_nearest_any(&at, &s->distance, &note, repo, ref,
+				       git_commit_id(base), o->search_depth);
 	if (found < 0)
 		goto cleanup;
+	if (!found && o->fallback && o->collected) {
+		struct sbuf why = SBUF_INIT;
+
+		sbuf_addf(&why, "no model for %.12s or its %u nearest ancestors "
+			  "in %s", s->base_hex, o->search_depth, ref);
+		s->fallback_reason = sbuf_detach(&why, NULL);
+		ret = 1;
+		goto cleanup;
+	}
 	if (!found) {
 		error("no model for '%.12s' or its %u nearest ancestors in '%s'; "
 		      "record one with 'git covopt record' after a full test run",
@@ -106,11 +123,9 @@ static int read_changes(struct selection *s, git_repository *repo,
 		enum diff_target t = head ? DIFF_TO_TREE :
 				     o->cached ? DIFF_TO_INDEX : DIFF_TO_WORKDIR;
 
-		s->target = head ? "commit" : o->cached ? "index" : "worktree";
 		return diff_compute(&s->changes, repo, base, head, t,
 				    &o->pathspec);
 	}
-	s->target = "diff";
 	if (strcmp(o->diff_file, "-"))
 		ret = sbuf_read_file(&patch, o->diff_file, DIFF_MAX_PATCH);
 	else
@@ -261,7 +276,9 @@ static void add_candidate(struct problem *pb, long test, double cost,
 	ALLOC_GROW(pb->cands, pb->cands_nr + 1, pb->cands_alloc);
 	ALLOC_GROW(pb->test_of, pb->cands_nr + 1, pb->test_of_alloc);
 	c = &pb->cands[pb->cands_nr];
-	c->cost = cost;
+	c->cost = round(cost * TICKS_PER_SECOND);
+	if (c->cost < 1)
+		c->cost = 1;
 	c->prior = prior;
 	c->first = first;
 	c->nr = pb->entries_nr - first;
@@ -277,6 +294,15 @@ static double failure_decay(uint32_t history)
 		if (history & (1u << k))
 			v += w;
 	return v;
+}
+
+/* The runner's collection says what exists; without one, the target does. */
+static int candidate_exists(const struct problem *pb, struct target *t,
+			    const char *id)
+{
+	if (pb->o->collected)
+		return strlist_find_sorted(pb->o->collected, id) >= 0;
+	return test_exists(t, id);
 }
 
 static void add_model_tests(struct problem *pb, struct selection *s,
@@ -309,8 +335,9 @@ static void add_model_tests(struct problem *pb, struct selection *s,
 			prior += prior_scale;
 		if (pb->entries_nr > first)
 			prior += 0.1 * prior_scale * failure_decay(mt->history);
-		if (imp->removed[i] || (pb->entries_nr == first && !prior) ||
-		    !test_exists(t, mt->id)) {
+		if (imp->removed[i] || pb->forced[i] ||
+		    (pb->entries_nr == first && !prior) ||
+		    !candidate_exists(pb, t, mt->id)) {
 			pb->entries_nr = first;
 			continue;
 		}
@@ -320,16 +347,38 @@ static void add_model_tests(struct problem *pb, struct selection *s,
 	}
 }
 
+/*
+ * New tests: those the runner collected and the model lacks, else those
+ * the change adds to test files (found by parsing). Sorted, unique.
+ */
+static void find_new_tests(struct problem *pb, const struct selection *s)
+{
+	const struct strlist *from = pb->o->collected ? pb->o->collected :
+						       &s->impact.new_tests;
+
+	for (size_t i = 0; i < from->nr; i++) {
+		const char *id = from->items[i];
+
+		if ((i && !strcmp(from->items[i - 1], id)) ||
+		    model_find_test(&s->model, id) >= 0 ||
+		    strlist_find_sorted(&pb->o->config->always_run, id) >= 0)
+			continue;
+		ALLOC_GROW(pb->new_ids.items, pb->new_ids.nr + 1,
+			   pb->new_ids.alloc);
+		pb->new_ids.items[pb->new_ids.nr++] = (char *)id;
+	}
+}
+
 static void add_new_tests(struct problem *pb, struct selection *s,
 			  struct target *t, double cost, double prior_scale)
 {
-	const struct strlist *ids = &s->impact.new_tests;
+	const struct strlist *ids = &pb->new_ids;
 
+	find_new_tests(pb, s);
 	for (size_t i = 0; i < ids->nr; i++) {
 		size_t first = pb->entries_nr;
 
-		if ((i && !strcmp(ids->items[i - 1], ids->items[i])) ||
-		    !test_exists(t, ids->items[i]))
+		if (!candidate_exists(pb, t, ids->items[i]))
 			continue;
 		if (s->impact.global_slot >= 0)
 			add_entry(pb, (uint32_t)s->impact.global_slot, 1.0f);
@@ -338,12 +387,20 @@ static void add_new_tests(struct problem *pb, struct selection *s,
 }
 
 static void build_problem(struct problem *pb, struct selection *s,
-			  struct target *t)
+			  struct target *t, const struct select_options *o)
 {
 	struct impact *imp = &s->impact;
-	double total = 0, cost = default_cost(&s->model);
+	double total = 0, cost = s->default_cost;
 
 	memset(pb, 0, sizeof(*pb));
+	pb->o = o;
+	pb->forced = xcalloc(s->model.tests_nr + 1, 1);
+	for (size_t i = 0; i < o->config->always_run.nr; i++) {
+		long k = model_find_test(&s->model, o->config->always_run.items[i]);
+
+		if (k >= 0)
+			pb->forced[k] = 1;
+	}
 	pb->weight = xmalloc(st_mult(imp->slots_nr + 1, sizeof(double)));
 	for (size_t j = 0; j < imp->slots_nr; j++)
 		total += pb->weight[j] = imp->slots[j].weight;
@@ -365,38 +422,74 @@ static void problem_release(struct problem *pb)
 	free(pb->cands);
 	free(pb->entries);
 	free(pb->test_of);
+	free(pb->forced);
+	free(pb->new_ids.items);
 }
 
 /* ---------------------------------------------------------------- result */
 
-static const char *candidate_id(const struct selection *s, long test)
+static const char *candidate_id(const struct problem *pb,
+				const struct selection *s, long test)
 {
 	return test >= 0 ? s->model.tests[test].id :
-			   s->impact.new_tests.items[-1 - test];
+			   pb->new_ids.items[-1 - test];
+}
+
+static void add_chosen(struct selection *s, const char *id, double gain,
+		       double cost, int is_new, int forced)
+{
+	struct selected_test *st = &s->chosen[s->nr++];
+
+	st->id = id;
+	st->gain = gain;
+	st->cost = cost;
+	st->is_new = is_new;
+	st->forced = forced;
+	s->cost += cost;
+}
+
+/* The always_run tests that exist: model tests, or collected new ones. */
+static void add_forced(struct selection *s, struct problem *pb,
+		       struct target *t, unsigned char *listed)
+{
+	const struct strlist *always = &pb->o->config->always_run;
+
+	for (size_t i = 0; i < always->nr; i++) {
+		const char *id = always->items[i];
+		long k = model_find_test(&s->model, id);
+		int collected = pb->o->collected &&
+				strlist_find_sorted(pb->o->collected, id) >= 0;
+
+		if (k >= 0 && !s->impact.removed[k] && !listed[k] &&
+		    (!pb->o->collected || collected) && test_exists(t, id)) {
+			listed[k] = 1;
+			add_chosen(s, s->model.tests[k].id, 0,
+				   s->model.tests[k].cost > 0 ?
+				   s->model.tests[k].cost : s->default_cost,
+				   0, 1);
+		} else if (k < 0 && collected) {
+			add_chosen(s, id, 0, s->default_cost, 1, 1);
+		}
+	}
 }
 
 static void fill_result(struct selection *s, const struct problem *pb,
-			const struct opt_result *r)
+			const struct opt_result *r, unsigned char *listed)
 {
 	unsigned char *chosen = xcalloc(pb->cands_nr + 1, 1);
-	unsigned char *listed = xcalloc(s->model.tests_nr + 1, 1);
 
-	s->chosen = xcalloc(r->nr + 1, sizeof(*s->chosen));
 	for (size_t k = 0; k < r->nr; k++) {
 		uint32_t c = r->chosen[k];
-		struct selected_test *st = &s->chosen[s->nr++];
 
 		chosen[c] = 1;
-		st->id = candidate_id(s, pb->test_of[c]);
-		st->gain = r->gain[k];
-		st->cost = pb->cands[c].cost;
-		st->is_new = pb->test_of[c] < 0;
-		s->cost += st->cost;
+		add_chosen(s, candidate_id(pb, s, pb->test_of[c]), r->gain[k],
+			   pb->cands[c].cost / TICKS_PER_SECOND,
+			   pb->test_of[c] < 0, 0);
 		if (pb->test_of[c] >= 0)
 			listed[pb->test_of[c]] = 1;
 	}
 	for (size_t c = 0; c < pb->cands_nr; c++) {
-		const char *id = candidate_id(s, pb->test_of[c]);
+		const char *id = candidate_id(pb, s, pb->test_of[c]);
 
 		if (pb->test_of[c] >= 0 && pb->cands[c].nr)
 			strlist_append(&s->present_diff, id);
@@ -415,7 +508,6 @@ static void fill_result(struct selection *s, const struct problem *pb,
 	s->strategy = r->strategy;
 	s->affected = r->affected;
 	free(chosen);
-	free(listed);
 }
 
 static int optimize(struct selection *s, struct target *t,
@@ -423,19 +515,93 @@ static int optimize(struct selection *s, struct target *t,
 {
 	struct problem pb;
 	struct opt_result r;
+	unsigned char *listed = xcalloc(s->model.tests_nr + 1, 1);
+	size_t room;
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	build_problem(&pb, s, t);
-	pb.p.budget = s->run_all ? -1 : s->budget;
+	build_problem(&pb, s, t, o);
+	room = st_add(st_add(pb.cands_nr, o->config->always_run.nr), 1);
+	s->chosen = xcalloc(room, sizeof(*s->chosen));
+	add_forced(s, &pb, t, listed);
+	pb.p.budget = s->run_all || s->budget < 0 ? -1 :
+		      s->budget > s->cost ?
+		      floor((s->budget - s->cost) * TICKS_PER_SECOND + 0.5) : 0;
 	pb.p.top_n = o->top_n > 0 ? (size_t)o->top_n : 0;
 	pb.p.target_share = o->confidence;
 	ret = optimizer_solve(&r, &pb.p);
 	if (!ret)
-		fill_result(s, &pb, &r);
+		fill_result(s, &pb, &r, listed);
 	opt_result_release(&r);
 	problem_release(&pb);
+	free(listed);
 	return ret;
+}
+
+/* ---------------------------------------------------------------- options */
+
+/* "A..B", "A...B", "A B", "A" or nothing into the options. */
+int select_parse_revisions(struct select_options *o, int argc,
+			   const char **argv, char **owned)
+{
+	const char *dots;
+
+	if (argc > 2)
+		return error("too many revisions (at most a base and a head)");
+	if (argc == 2) {
+		o->base_rev = argv[0];
+		o->head_rev = argv[1];
+		return 0;
+	}
+	if (!argc)
+		return 0;
+	dots = strstr(argv[0], "..");
+	if (!dots) {
+		o->base_rev = argv[0];
+		return 0;
+	}
+	*owned = xstrdup(argv[0]);
+	(*owned)[dots - argv[0]] = '\0';
+	o->merge_base = !strncmp(dots, "...", 3);
+	o->base_rev = **owned ? *owned : "HEAD";
+	o->head_rev = dots + (o->merge_base ? 3 : 2);
+	if (!*o->head_rev)
+		o->head_rev = "HEAD";
+	return 0;
+}
+
+/* Defaults for what the command line left unset. */
+int select_apply_config(struct select_options *o, git_repository *repo,
+			const struct covopt_config *cfg)
+{
+	long depth, wall;
+
+	if (repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0 ||
+	    repo_config_int(repo, "covopt.budgetIncludesStartup", 0, &wall) < 0)
+		return -1;
+	o->search_depth = depth > 0 ? (unsigned)depth : 0;
+	if (wall)
+		o->wall = 1;
+	if (!o->notes_ref && !getenv("COVOPT_NOTES_REF"))
+		o->notes_ref = cfg->notes_ref;
+	if (!o->budget)
+		o->budget = cfg->budget;
+	return o->budget && select_parse_budget(o->budget, 0) < 0 ? -1 : 0;
+}
+
+int select_parse_confidence(struct select_options *o, const char *value)
+{
+	char *end;
+	double v;
+
+	if (!value)
+		return 0;
+	v = strtod(value, &end);
+	if (end == value || *end || !(v > 0 && v <= 1))
+		return error("bad confidence '%s': give a share in (0, 1], "
+			     "like 0.95", value);
+	o->confidence = v;
+	return 0;
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -497,9 +663,21 @@ static int set_budget(struct selection *s, const struct select_options *o)
 	return 0;
 }
 
+/* No model: every collected test, in the collected order. */
+static void choose_everything(struct selection *s,
+			      const struct select_options *o)
+{
+	s->chosen = xcalloc(o->collected->nr + 1, sizeof(*s->chosen));
+	for (size_t i = 0; i < o->collected->nr; i++)
+		add_chosen(s, o->collected->items[i], 0, 0, 1, 0);
+	s->strategy = "fallback";
+}
+
 int select_run(struct selection *s, git_repository *repo,
 	       const struct select_options *o)
 {
+	int found;
+
 	git_commit *base = NULL, *head = NULL;
 	struct impact_options io;
 	struct target t;
@@ -511,10 +689,19 @@ int select_run(struct selection *s, git_repository *repo,
 	if (resolve(&base, &head, repo, o) < 0)
 		goto cleanup;
 	git_oid_tostr(s->base_hex, sizeof(s->base_hex), git_commit_id(base));
+	s->target = head ? "commit" : o->diff_file ? "diff" :
+		    o->cached ? "index" : "worktree";
 	if (head)
 		git_oid_tostr(s->head_hex, sizeof(s->head_hex),
 			      git_commit_id(head));
-	if (load_model(s, repo, base, o) < 0 || set_budget(s, o) < 0 ||
+	found = load_model(s, repo, base, o);
+	if (found == 1) {
+		choose_everything(s, o);
+		ret = 0;
+		goto cleanup;
+	}
+	s->default_cost = default_cost(&s->model);
+	if (found < 0 || set_budget(s, o) < 0 ||
 	    read_changes(s, repo, base, head, o) < 0)
 		goto cleanup;
 	io.global_paths = &o->config->global_paths;
@@ -542,5 +729,42 @@ void selection_release(struct selection *s)
 	strlist_release(&s->to_skip);
 	strlist_release(&s->present_diff);
 	strlist_release(&s->global_level);
+	free(s->fallback_reason);
 	memset(s, 0, sizeof(*s));
+}
+
+void selection_shard(struct selection *s, uint32_t k, uint32_t n)
+{
+	uint32_t *part = xmalloc(st_mult(s->nr + 1, sizeof(uint32_t)));
+	double *cost = xmalloc(st_mult(s->nr + 1, sizeof(double)));
+	size_t out = 0;
+
+	for (size_t i = 0; i < s->nr; i++)
+		cost[i] = s->chosen[i].cost;
+	shard_assign(part, cost, s->nr, n);
+	s->cost = 0;
+	for (size_t i = 0; i < s->nr; i++) {
+		if (part[i] != k)
+			continue;
+		s->cost += s->chosen[i].cost;
+		s->chosen[out++] = s->chosen[i];
+	}
+	s->nr = out;
+	free(part);
+	free(cost);
+}
+
+int selection_write_rest(const struct selection *s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	int ret = 0;
+
+	if (!f)
+		return error("cannot write '%s': %s", path, strerror(errno));
+	for (size_t i = 0; i < s->to_skip.nr; i++)
+		if (fprintf(f, "%s\n", s->to_skip.items[i]) < 0)
+			ret = -1;
+	if (fclose(f) || ret)
+		return error("cannot write '%s': %s", path, strerror(errno));
+	return 0;
 }

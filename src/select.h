@@ -24,16 +24,23 @@ struct select_options {
 	const char *notes_ref;		/* NULL = configured */
 	unsigned search_depth;
 	const struct covopt_config *config;
+	/* The suite as the runner collected it (sorted), or NULL: tests
+	 * outside it are gone, tests in it the model lacks are new. */
+	const struct strlist *collected;
+	/* With collected: when no model is in reach, choose every collected
+	 * test and give the reason instead of failing. */
+	int fallback;
 };
 
 #define SELECT_OPTIONS_INIT { NULL, NULL, 0, 0, NULL, STRLIST_INIT, NULL, \
-			      0, 0, 0.0, NULL, 100, NULL }
+			      0, 0, 0.0, NULL, 100, NULL, NULL, 0 }
 
 struct selected_test {
 	const char *id;		/* borrowed from the model or new_tests */
 	double gain;
 	double cost;
 	int is_new;
+	int forced;		/* listed in always_run */
 };
 
 struct selection {
@@ -58,6 +65,8 @@ struct selection {
 	const char *strategy;
 	size_t affected;
 	int run_all;				/* "covopt: run-all" asked for everything */
+	char *fallback_reason;			/* no model: everything chosen, and why */
+	double default_cost;			/* cost of a test of unknown cost */
 };
 
 /*
@@ -69,6 +78,28 @@ int select_run(struct selection *out, git_repository *repo,
 	       const struct select_options *o);
 
 void selection_release(struct selection *s);
+
+/*
+ * Revisions as git diff takes them: nothing, "A", "A B", "A..B", "A...B"
+ * (merge base). *owned receives a string to free later. 0, or -1 after an
+ * error.
+ */
+int select_parse_revisions(struct select_options *o, int argc,
+			   const char **argv, char **owned);
+
+/* Fill what the command line left unset from git config (covopt.*) and
+ * cfg (.covopt.yml); checks the budget's syntax. 0 or -1. */
+int select_apply_config(struct select_options *o, git_repository *repo,
+			const struct covopt_config *cfg);
+
+/* Parse --confidence (a share in (0, 1]) into o; NULL leaves it off. */
+int select_parse_confidence(struct select_options *o, const char *value);
+
+/* Keep only the chosen tests that fall in part k of n (balanced by cost). */
+void selection_shard(struct selection *s, uint32_t k, uint32_t n);
+
+/* Write the known tests not chosen, one a line, to path. 0 or -1. */
+int selection_write_rest(const struct selection *s, const char *path);
 
 /*
  * Parse a budget: "10", "2.5" (seconds) or "5%" of suite_time. Returns the

@@ -1,3 +1,529 @@
-/* placeholder */
+/* builtin/gc.c - "git covopt gc": drop the models of commits no branch, tag or HEAD can reach.
+ * One walk from every tip marks the annotated commits still reachable; one notes commit drops the rest. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "builtin.h"
-int cmd_gc(int argc, const char **argv, git_repository *repo) { return 1; }
+#include "notes-store.h"
+#include "parse-opts.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Rounds of read, decide, compare-and-swap before giving up. */
+#define GC_MAX_ATTEMPTS 5
+
+static const char *const gc_usage[] = {
+	"git covopt gc [--dry-run] [--ref <ref>]",
+	NULL
+};
+
+/* One annotated commit of the notes ref. */
+struct gc_note {
+	git_oid commit;
+	int reachable;
+	int missing;	/* no such object any more */
+};
+
+struct gc_notes {
+	struct gc_note *items;	/* sorted by commit once collected */
+	size_t nr, alloc;
+	size_t reachable_nr;
+};
+
+static void gc_notes_release(struct gc_notes *n)
+{
+	free(n->items);
+	memset(n, 0, sizeof(*n));
+}
+
+static int collect_note(const git_oid *commit, const git_oid *blob,
+			void *payload)
+{
+	struct gc_notes *n = payload;
+
+	ALLOC_GROW(n->items, n->nr + 1, n->alloc);
+	memset(&n->items[n->nr], 0, sizeof(n->items[0]));
+	git_oid_cpy(&n->items[n->nr].commit, commit);
+	n->nr++;
+	return 0;
+}
+
+static int cmp_note(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const struct gc_note *)a)->commit,
+			   &((const struct gc_note *)b)->commit);
+}
+
+/* Sort, and keep one entry per commit (a note may be both flat and fanned out). */
+static void sort_notes(struct gc_notes *n)
+{
+	size_t out = 0;
+
+	if (!n->nr)
+		return;
+	qsort(n->items, n->nr, sizeof(n->items[0]), cmp_note);
+	for (size_t i = 1; i < n->nr; i++)
+		if (git_oid_cmp(&n->items[i].commit, &n->items[out].commit))
+			n->items[++out] = n->items[i];
+	n->nr = out + 1;
+}
+
+static struct gc_note *find_note(struct gc_notes *n, const git_oid *id)
+{
+	struct gc_note key;
+
+	git_oid_cpy(&key.commit, id);
+	return n->nr ? bsearch(&key, n->items, n->nr, sizeof(key), cmp_note) :
+		       NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* What is reachable                                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The walk starts from every branch (local and remote-tracking), tag and
+ * HEAD (ours and each linked worktree's), and from every commit a reflog
+ * of those still names, as git gc keeps those commits too. tips counts
+ * the starting points that were commits.
+ */
+struct gc_walk {
+	git_repository *repo;
+	git_revwalk *walk;
+	size_t tips;
+};
+
+/* Start from id when it is a commit; anything else is no tip. */
+static void push_id(struct gc_walk *w, const git_oid *id)
+{
+	if (git_oid_is_zero(id))
+		return;
+	if (git_revwalk_push(w->walk, id) < 0) {
+		git_error_clear();
+		return;
+	}
+	w->tips++;
+}
+
+static void push_reflog(struct gc_walk *w, const char *name)
+{
+	git_reflog *log = NULL;
+	size_t nr;
+
+	if (git_reflog_read(&log, w->repo, name) < 0) {
+		git_error_clear();
+		return;
+	}
+	nr = git_reflog_entrycount(log);
+	for (size_t i = 0; i < nr; i++) {
+		const git_reflog_entry *e = git_reflog_entry_byindex(log, i);
+
+		push_id(w, git_reflog_entry_id_old(e));
+		push_id(w, git_reflog_entry_id_new(e));
+	}
+	git_reflog_free(log);
+}
+
+static int is_kept_ref(const char *name)
+{
+	return !strncmp(name, "refs/heads/", 11) ||
+	       !strncmp(name, "refs/remotes/", 13) ||
+	       !strncmp(name, "refs/tags/", 10);
+}
+
+/* A ref that points to a missing object means a broken repository: stop. */
+static int push_ref(struct gc_walk *w, git_reference *ref)
+{
+	const char *name = git_reference_name(ref);
+	git_object *obj = NULL;
+	int r;
+
+	r = git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT);
+	if (r == GIT_ENOTFOUND)
+		return error_git("cannot read '%s'", name);
+	if (r < 0) {
+		git_error_clear();	/* a tag of a tree or a blob */
+	} else {
+		push_id(w, git_object_id(obj));
+		git_object_free(obj);
+	}
+	push_reflog(w, name);
+	return 0;
+}
+
+static int push_refs(struct gc_walk *w)
+{
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	int r, ret = 0;
+
+	if (git_reference_iterator_new(&it, w->repo) < 0)
+		return error_git("cannot list refs");
+	while (!(r = git_reference_next(&ref, it))) {
+		if (is_kept_ref(git_reference_name(ref)) && push_ref(w, ref))
+			ret = -1;
+		git_reference_free(ref);
+		ref = NULL;
+		if (ret)
+			break;
+	}
+	if (!ret && r != GIT_ITEROVER)
+		ret = error_git("cannot list refs");
+	git_reference_iterator_free(it);
+	return ret;
+}
+
+static void push_heads(struct gc_walk *w)
+{
+	git_strarray names = { NULL, 0 };
+	git_oid id;
+
+	if (!git_reference_name_to_id(&id, w->repo, "HEAD"))
+		push_id(w, &id);
+	git_error_clear();	/* an unborn branch */
+	push_reflog(w, "HEAD");
+	if (git_worktree_list(&names, w->repo) < 0) {
+		git_error_clear();
+		return;
+	}
+	for (size_t i = 0; i < names.count; i++) {
+		git_reference *head = NULL;
+
+		if (!git_repository_head_for_worktree(&head, w->repo,
+						      names.strings[i]) &&
+		    git_reference_target(head))
+			push_id(w, git_reference_target(head));
+		git_error_clear();
+		git_reference_free(head);
+	}
+	git_strarray_dispose(&names);
+}
+
+/* Mark the notes whose commit is reachable; stop once all of them are. */
+static int mark_reachable(struct gc_notes *n, git_repository *repo)
+{
+	struct gc_walk w = { repo, NULL, 0 };
+	git_oid id;
+	int r, ret = -1;
+
+	if (git_revwalk_new(&w.walk, repo) < 0) {
+		error_git("cannot walk the history");
+		goto cleanup;
+	}
+	if (push_refs(&w))
+		goto cleanup;
+	push_heads(&w);
+	if (!w.tips) {
+		error("no branch, tag or HEAD to keep models for; "
+		      "not dropping every note");
+		goto cleanup;
+	}
+	while (n->reachable_nr < n->nr && !(r = git_revwalk_next(&id, w.walk))) {
+		struct gc_note *note = find_note(n, &id);
+
+		if (note && !note->reachable) {
+			note->reachable = 1;
+			n->reachable_nr++;
+		}
+	}
+	if (n->reachable_nr < n->nr && r != GIT_ITEROVER) {
+		error_git("cannot walk the history");
+		goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	git_revwalk_free(w.walk);
+	return ret;
+}
+
+static int mark_missing(struct gc_notes *n, git_repository *repo)
+{
+	git_odb *odb = NULL;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return error_git("cannot open the object database");
+	for (size_t i = 0; i < n->nr; i++)
+		if (!n->items[i].reachable)
+			n->items[i].missing =
+				!git_odb_exists(odb, &n->items[i].commit);
+	git_odb_free(odb);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The new notes tree                                                  */
+/* ------------------------------------------------------------------ */
+
+/* Is any note under the k hex digits of prefix to be dropped? */
+static int drops_under(const struct gc_notes *n, const char *prefix, size_t k)
+{
+	for (size_t i = 0; i < n->nr; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (n->items[i].reachable)
+			continue;
+		git_oid_tostr(hex, sizeof(hex), &n->items[i].commit);
+		if (!strncmp(hex, prefix, k))
+			return 1;
+	}
+	return 0;
+}
+
+/* Lowercase hex only, as git and notes-store name notes. */
+static int is_hex_name(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		      (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return len > 0;
+}
+
+static int drop_entry(git_treebuilder *bld, const char *name)
+{
+	return git_treebuilder_remove(bld, name);
+}
+
+static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
+		       const git_tree *tree, char *hex, size_t k,
+		       const struct gc_notes *n);
+
+/* Rewrite the fan-out directory e, dropping it when it ends up empty. */
+static int filter_dir(git_treebuilder *bld, git_repository *repo,
+		      const git_tree_entry *e, char *hex, size_t k,
+		      const struct gc_notes *n)
+{
+	const char *name = git_tree_entry_name(e);
+	git_tree *sub = NULL;
+	git_oid id;
+	size_t left;
+	int err;
+
+	if ((err = git_tree_lookup(&sub, repo, git_tree_entry_id(e))) < 0 ||
+	    (err = filter_tree(&id, &left, repo, sub, hex, k + 2, n)) < 0)
+		goto cleanup;
+	if (!left)
+		err = drop_entry(bld, name);
+	else
+		err = git_treebuilder_insert(NULL, bld, name, &id,
+					     GIT_FILEMODE_TREE);
+cleanup:
+	git_tree_free(sub);
+	return err;
+}
+
+/*
+ * Write tree without the dropped notes below the k digits of hex: a note
+ * is a blob whose name completes the digits; a fan-out directory holds two
+ * more. Directories without dropped notes are kept as they are. left is
+ * the number of entries that remain. 0 or libgit2's error.
+ */
+static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
+		       const git_tree *tree, char *hex, size_t k,
+		       const struct gc_notes *n)
+{
+	git_treebuilder *bld = NULL;
+	size_t nr = git_tree_entrycount(tree);
+	int err;
+
+	if ((err = git_treebuilder_new(&bld, repo, tree)) < 0)
+		return err;
+	for (size_t i = 0; i < nr && err >= 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		size_t len = strlen(name);
+		git_oid id;
+
+		if (k + len > GIT_OID_HEXSZ || !is_hex_name(name, len))
+			continue;
+		memcpy(hex + k, name, len);
+		hex[k + len] = '\0';
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+		    k + len == GIT_OID_HEXSZ) {
+			struct gc_note *note;
+
+			if (git_oid_fromstr(&id, hex) < 0)
+				continue;
+			note = find_note((struct gc_notes *)n, &id);
+			if (note && !note->reachable)
+				err = drop_entry(bld, name);
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+			   len == 2 && k + 2 < GIT_OID_HEXSZ &&
+			   drops_under(n, hex, k + 2)) {
+			err = filter_dir(bld, repo, e, hex, k, n);
+		}
+	}
+	if (err >= 0) {
+		*left = git_treebuilder_entrycount(bld);
+		err = git_treebuilder_write(out, bld);
+	}
+	git_treebuilder_free(bld);
+	return err < 0 ? err : 0;
+}
+
+/* The committer of the notes commit, as notes-store writes it. */
+static int gc_signature(git_signature **out, git_repository *repo)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME");
+	const char *email = getenv("GIT_COMMITTER_EMAIL");
+
+	if (name && *name && email && *email &&
+	    !git_signature_now(out, name, email))
+		return 0;
+	if (!git_signature_default(out, repo))
+		return 0;
+	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
+}
+
+/*
+ * Commit the tree of tip without the dropped notes, parent tip, and move
+ * ref from tip to it. 0 done, 1 someone moved the ref meanwhile, -1 error.
+ */
+static int write_without(git_repository *repo, const char *ref,
+			 const git_oid *tip_id, const struct gc_notes *n)
+{
+	static const char message[] = "Notes removed by 'git covopt gc'\n";
+	git_commit *tip = NULL;
+	git_tree *tree = NULL, *new_tree = NULL;
+	git_signature *sig = NULL;
+	git_reference *moved = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	git_oid tree_id, id;
+	size_t left;
+	int r, ret = -1;
+
+	if (git_commit_lookup(&tip, repo, tip_id) < 0 ||
+	    git_commit_tree(&tree, tip) < 0 ||
+	    filter_tree(&tree_id, &left, repo, tree, hex, 0, n) < 0 ||
+	    git_tree_lookup(&new_tree, repo, &tree_id) < 0 ||
+	    gc_signature(&sig, repo) < 0 ||
+	    git_commit_create(&id, repo, NULL, sig, sig, NULL, message,
+			      new_tree, 1, (const git_commit **)&tip) < 0) {
+		error_git("cannot write notes commit for '%s'", ref);
+		goto cleanup;
+	}
+	r = git_reference_create_matching(&moved, repo, ref, &id, 1, tip_id,
+					  "notes: git covopt gc");
+	if (r == GIT_EMODIFIED || r == GIT_ELOCKED || r == GIT_ENOTFOUND) {
+		git_error_clear();
+		ret = 1;
+	} else if (r < 0) {
+		error_git("cannot update '%s'", ref);
+	} else {
+		ret = 0;
+	}
+cleanup:
+	git_reference_free(moved);
+	git_signature_free(sig);
+	git_tree_free(new_tree);
+	git_tree_free(tree);
+	git_commit_free(tip);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The command                                                         */
+/* ------------------------------------------------------------------ */
+
+static void print_drops(FILE *out, const struct gc_notes *n)
+{
+	for (size_t i = 0; i < n->nr; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		if (n->items[i].reachable)
+			continue;
+		git_oid_tostr(hex, sizeof(hex), &n->items[i].commit);
+		fprintf(out, "drop %s (%s)\n", hex,
+			n->items[i].missing ? "missing" : "unreachable");
+	}
+}
+
+/*
+ * Read the notes of ref as they are at tip and decide what goes. The tip is
+ * read again afterwards: notes_store_foreach reads the ref on its own, and
+ * the list must be the one of the commit we rewrite. 0, 1 (moved), -1.
+ */
+static int plan(struct gc_notes *n, git_oid *tip, int *exists,
+		git_repository *repo, const char *ref)
+{
+	git_oid again;
+	int r;
+
+	gc_notes_release(n);
+	r = git_reference_name_to_id(tip, repo, ref);
+	if (r == GIT_ENOTFOUND) {
+		git_error_clear();
+		*exists = 0;
+		return 0;
+	}
+	if (r < 0)
+		return error_git("cannot read notes ref '%s'", ref);
+	*exists = 1;
+	if (notes_store_foreach(repo, ref, collect_note, n))
+		return -1;
+	if (git_reference_name_to_id(&again, repo, ref) < 0 ||
+	    !git_oid_equal(&again, tip)) {
+		git_error_clear();
+		return 1;
+	}
+	sort_notes(n);
+	if (mark_reachable(n, repo) || mark_missing(n, repo))
+		return -1;
+	return 0;
+}
+
+static int gc(git_repository *repo, const char *ref, int dry_run)
+{
+	struct gc_notes n = { NULL, 0, 0, 0 };
+	git_oid tip;
+	int exists, r = -1;
+
+	if (git_repository_is_shallow(repo)) {
+		return error("cannot gc models in a shallow repository: the "
+			     "history it lacks looks unreachable");
+	}
+	for (unsigned attempt = 0; attempt < GC_MAX_ATTEMPTS; attempt++) {
+		r = plan(&n, &tip, &exists, repo, ref);
+		if (r < 0)
+			break;
+		if (r > 0)
+			continue;
+		if (!exists || n.reachable_nr == n.nr || dry_run)
+			break;
+		r = write_without(repo, ref, &tip, &n);
+		if (r <= 0)
+			break;
+	}
+	if (r > 0)
+		r = error("cannot update '%s': moved by other writers %d "
+			  "times", ref, GC_MAX_ATTEMPTS);
+	if (!r && exists)
+		print_drops(dry_run ? stdout : stderr, &n);
+	gc_notes_release(&n);
+	return r;
+}
+
+int cmd_gc(int argc, const char **argv, git_repository *repo)
+{
+	int dry_run = 0, ret;
+	const char *opt_ref = NULL;
+	const struct opt_spec options[] = {
+		OPT_BOOL('n', "dry-run", &dry_run,
+			 "list the notes that would be dropped, drop nothing"),
+		OPT_STRING(0, "ref", &opt_ref, "ref",
+			   "notes ref (default refs/notes/covopt)"),
+		OPT_END(),
+	};
+	char *ref;
+
+	argc = parse_options(argc, argv, options, gc_usage, 0);
+	if (argc) {
+		error("too many arguments");
+		usage_with_options(gc_usage, options);
+	}
+	ref = notes_store_ref_name(repo, opt_ref);
+	ret = ref ? gc(repo, ref, dry_run) : -1;
+	free(ref);
+	return ret ? COVOPT_EXIT_FAILURE : 0;
+}

@@ -8,6 +8,7 @@
 #include "ingest/junit-xml.h"
 #include "model-codec.h"
 #include "model-merge.h"
+#include "notes-merge.h"
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "record.h"
@@ -30,6 +31,7 @@ struct record_options {
 	const char *flag;
 	const char *ref;
 	int quiet;
+	int partial;
 };
 
 /* What the note update callback needs; it may run more than once. */
@@ -37,6 +39,7 @@ struct record_state {
 	const struct model *fresh;
 	const struct model *ancestor;	/* nearest ancestor's model, or NULL */
 	const char *commit_hex;
+	int partial;		/* keep the data of the tests not run */
 };
 
 static int update_note(struct sbuf *note, int exists, void *payload)
@@ -52,8 +55,8 @@ static int update_note(struct sbuf *note, int exists, void *payload)
 		 st->commit_hex);
 	if (exists && model_decode(&current, note->buf, note->len, what) < 0)
 		goto cleanup;
-	model_carry_forward(&merged, st->fresh,
-			    exists ? &current : st->ancestor);
+	(st->partial ? model_carry_forward_partial : model_carry_forward)(
+		&merged, st->fresh, exists ? &current : st->ancestor);
 	sbuf_reset(note);
 	ret = model_encode(note, &merged);
 cleanup:
@@ -79,9 +82,9 @@ static int load_ancestor(struct model *out, int *found, git_repository *repo,
 	if (repo_config_int(repo, "covopt.searchDepth",
 			    COVOPT_DEFAULT_SEARCH_DEPTH, &depth) < 0)
 		return -1;
-	ret = notes_store_find_nearest(&at, &distance, &note, repo, ref,
-				       git_commit_parent_id(commit, 0),
-				       depth > 0 ? (unsigned)depth - 1 : 0);
+	ret = notes_find_nearest_any(&at, &distance, &note, repo, ref,
+				     git_commit_parent_id(commit, 0),
+				     depth > 0 ? (unsigned)depth - 1 : 0);
 	if (ret == 1) {
 		snprintf(what, sizeof(what), "note for commit %s",
 			 git_oid_tostr_s(&at));
@@ -143,6 +146,7 @@ static int record(git_repository *repo, const struct record_options *o)
 	st.fresh = &fresh;
 	st.ancestor = has_ancestor ? &ancestor : NULL;
 	st.commit_hex = hex;
+	st.partial = o->partial;
 	if (notes_store_update(repo, ref, git_commit_id(commit), update_note,
 			       &st, "git covopt record") < 0)
 		goto cleanup;
@@ -161,7 +165,7 @@ cleanup:
 int cmd_record(int argc, const char **argv, git_repository *repo)
 {
 	struct record_options o = { STRLIST_INIT, STRLIST_INIT, "HEAD",
-				    "default", NULL, 0 };
+				    "default", NULL, 0, 0 };
 	const struct opt_spec options[] = {
 		OPT_LIST(0, "coverage", &o.coverage, "file",
 			 "coverage.py data file (repeatable; default .coverage)"),
@@ -173,6 +177,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 			   "test group to record; others are carried forward"),
 		OPT_STRING(0, "ref", &o.ref, "ref",
 			   "notes ref (default refs/notes/covopt)"),
+		OPT_BOOL(0, "partial", &o.partial,
+			 "the run ran only some tests: keep the others' data"),
 		OPT_BOOL('q', "quiet", &o.quiet, "print no summary"),
 		OPT_END(),
 	};

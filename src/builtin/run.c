@@ -1,3 +1,290 @@
-/* placeholder */
+/* builtin/run.c - "git covopt run": collect, select, execute with the configured runner.
+ * Exits with the runner's status; --dry-run prints what would run, as Codecov ATS did. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include "builtin.h"
-int cmd_run(int argc, const char **argv, git_repository *repo) { return 1; }
+#include "ingest/junit-xml.h"
+#include "nodeid.h"
+#include "output.h"
+#include "parse-opts.h"
+#include "repo-config.h"
+#include "run-command.h"
+#include "runner.h"
+#include "select.h"
+#include "shard.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static const char *const run_usage[] = {
+	"git covopt run [<options>] [<base>] [<head>] [-- <path>...]",
+	"git covopt run --dry-run [--dry-run-format=json|space-separated-list] [<base>]",
+	NULL
+};
+
+struct run_options {
+	const char *runner;
+	int dry_run;
+	const char *format;
+	int record;
+	int observe;
+	int verbose;
+	const char *shard;
+	const char *rest;
+};
+
+/* The execute options pytest gets, for --dry-run's runner_options. */
+static void runner_options(struct strlist *out, const struct runner_config *r,
+			   int with_coverage)
+{
+	struct strlist none = STRLIST_INIT, argv = STRLIST_INIT;
+	size_t skip;
+
+	runner_execute_argv(&argv, r, &none, with_coverage);
+	/* drop the interpreter and "-m pytest", or the command itself */
+	skip = r->type == RUNNER_PYTEST ? 3 : r->execute_command.nr;
+	for (size_t i = skip; i < argv.nr; i++)
+		if (strcmp(argv.items[i], "--"))
+			strlist_append(out, argv.items[i]);
+	strlist_release(&argv);
+}
+
+static int dry_run(const struct selection *s, const struct runner_config *r,
+		   const char *format)
+{
+	struct strlist opts = STRLIST_INIT;
+	struct output_extra extra = { &opts, s->fallback_reason };
+	enum output_format fmt;
+	int ret;
+
+	if (!format || !strcmp(format, "json"))
+		fmt = OUTPUT_JSON;
+	else if (!strcmp(format, "space-separated-list"))
+		fmt = OUTPUT_SHELL;
+	else
+		return error("unknown --dry-run-format '%s' (json or "
+			     "space-separated-list)", format);
+	runner_options(&opts, r, 0);
+	ret = output_selection(stdout, s, fmt, &extra);
+	strlist_release(&opts);
+	return ret < 0 ? error("cannot write the selection") : 0;
+}
+
+/* A private JUnit report path under $GIT_DIR, for --observe and --record. */
+static char *report_path(git_repository *repo)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addf(&sb, "%scovopt-run-%ld.xml", git_repository_path(repo),
+		  (long)getpid());
+	return sbuf_detach(&sb, NULL);
+}
+
+/* The runner, with --junitxml added for pytest when a report is wanted. */
+static void with_report(struct runner_config *copy,
+			const struct runner_config *r, const char *report)
+{
+	*copy = *r;
+	memset(&copy->execute_options, 0, sizeof(copy->execute_options));
+	for (size_t i = 0; i < r->execute_options.nr; i++)
+		strlist_append(&copy->execute_options,
+			       r->execute_options.items[i]);
+	if (report && r->type == RUNNER_PYTEST) {
+		struct sbuf opt = SBUF_INIT;
+
+		sbuf_addf(&opt, "--junitxml=%s", report);
+		strlist_append_nodup(&copy->execute_options,
+				     sbuf_detach(&opt, NULL));
+	}
+}
+
+/* Is the JUnit case c the test with node id? */
+static int junit_case_is(const struct junit_case *c, const char *id,
+			 struct sbuf *key)
+{
+	size_t n = strlen(c->classname);
+
+	nodeid_junit_key(key, id);
+	return !strncmp(key->buf, c->classname, n) && key->buf[n] == '\t' &&
+	       !strcmp(key->buf + n + 1, c->name);
+}
+
+/* --observe: which failing tests did the selection leave out? */
+static void report_missed(const struct selection *s, const char *report)
+{
+	struct junit_report junit = JUNIT_REPORT_INIT;
+	struct sbuf key = SBUF_INIT;
+	size_t failed = 0, missed = 0;
+
+	if (junit_load(&junit, report) < 0)
+		return;
+	for (size_t i = 0; i < junit.nr; i++) {
+		const struct junit_case *c = &junit.cases[i];
+		int caught = 0;
+
+		if (c->outcome != OUTCOME_FAILED && c->outcome != OUTCOME_ERROR)
+			continue;
+		failed++;
+		for (size_t k = 0; k < s->nr && !caught; k++)
+			caught = junit_case_is(c, s->chosen[k].id, &key);
+		if (!caught) {
+			missed++;
+			fprintf(stderr, "observe: missed %s::%s\n",
+				c->classname, c->name);
+		}
+	}
+	fprintf(stderr, "observe: %zu test%s failed; the selection of %zu "
+		"caught %zu and missed %zu\n", failed, failed == 1 ? "" : "s",
+		s->nr, failed - missed, missed);
+	junit_report_release(&junit);
+	sbuf_release(&key);
+}
+
+/* Record the run as the model of HEAD, keeping the data of tests not run. */
+static int record_run(const char *report)
+{
+	const char *argv[] = { "git", "covopt", "record", "--partial",
+			       "--coverage", ".coverage", "--junit", report,
+			       NULL };
+	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+
+	return run_command(&c) ? error("recording the run failed") : 0;
+}
+
+static int execute(const struct selection *s, const struct runner_config *r,
+		   const struct strlist *collected, const struct run_options *ro,
+		   git_repository *repo)
+{
+	struct strlist ids = STRLIST_INIT;
+	struct runner_config copy;
+	char *report = ro->observe || ro->record ? report_path(repo) : NULL;
+	int status;
+
+	if (ro->observe)
+		for (size_t i = 0; i < collected->nr; i++)
+			strlist_append(&ids, collected->items[i]);
+	else
+		for (size_t i = 0; i < s->nr; i++)
+			strlist_append(&ids, s->chosen[i].id);
+	if (!ids.nr) {
+		fprintf(stderr, "git covopt run: no test to run\n");
+		strlist_release(&ids);
+		free(report);
+		return 0;
+	}
+	with_report(&copy, r, report);
+	status = runner_execute(&copy, &ids, ro->record);
+	if (ro->observe && report)
+		report_missed(s, report);
+	if (ro->record && status >= 0 && record_run(report) < 0 && !status)
+		status = 1;
+	if (report)
+		unlink(report);
+	strlist_release(&copy.execute_options);
+	strlist_release(&ids);
+	free(report);
+	return status < 0 ? 1 : status;
+}
+
+static const struct runner_config *pick_runner(const struct covopt_config *cfg,
+					       const char *name)
+{
+	const struct runner_config *r;
+
+	if (!name)
+		name = cfg->runner ? cfg->runner : "pytest";
+	r = config_runner(cfg, name);
+	if (!r)
+		error("no runner named '%s' in .covopt.yml", name);
+	return r;
+}
+
+int cmd_run(int argc, const char **argv, git_repository *repo)
+{
+	struct select_options o = SELECT_OPTIONS_INIT;
+	struct run_options ro = { 0 };
+	struct covopt_config cfg;
+	struct strlist collected = STRLIST_INIT;
+	struct selection s;
+	const struct runner_config *r;
+	const char *confidence = NULL;
+	char *owned = NULL;
+	uint32_t shard_k = 0, shard_n = 0;
+	int dashdash = -1, staged = 0, ret = COVOPT_EXIT_FAILURE;
+	const struct opt_spec options[] = {
+		OPT_STRING('t', "time", &o.budget, "seconds",
+			   "budget for the selected tests: seconds or N% of the suite"),
+		OPT_BOOL(0, "wall", &o.wall,
+			 "charge the run's start-up overhead to the budget"),
+		OPT_STRING(0, "confidence", &confidence, "share",
+			   "smallest set reaching this share of the change signal"),
+		OPT_BOOL(0, "cached", &o.cached, "the index against the base"),
+		OPT_BOOL(0, "staged", &staged, "synonym for --cached"),
+		OPT_STRING(0, "runner", &ro.runner, "name",
+			   "runner from .covopt.yml (default pytest)"),
+		OPT_BOOL(0, "dry-run", &ro.dry_run, "print what would run"),
+		OPT_STRING(0, "dry-run-format", &ro.format, "format",
+			   "json (default) or space-separated-list"),
+		OPT_BOOL(0, "record", &ro.record,
+			 "record the run's coverage as the model of HEAD"),
+		OPT_BOOL(0, "observe", &ro.observe,
+			 "run everything; report failures the selection missed"),
+		OPT_STRING(0, "shard", &ro.shard, "k/n",
+			   "run part K of N parts of balanced cost"),
+		OPT_STRING(0, "rest", &ro.rest, "file",
+			   "write the tests not selected to a file"),
+		OPT_COUNT('v', "verbose", &ro.verbose, "explain the choice on stderr"),
+		OPT_STRING(0, "ref", &o.notes_ref, "ref",
+			   "notes ref (default refs/notes/covopt)"),
+		OPT_END(),
+	};
+
+	argc = parse_options(argc, argv, options, run_usage,
+			     PARSE_OPT_KEEP_DASHDASH);
+	for (int i = 0; i < argc && dashdash < 0; i++)
+		if (!strcmp(argv[i], "--"))
+			dashdash = i;
+	for (int i = dashdash + 1; dashdash >= 0 && i < argc; i++)
+		strlist_append(&o.pathspec, argv[i]);
+	o.cached |= staged;
+	if (select_parse_revisions(&o, dashdash >= 0 ? dashdash : argc, argv,
+				   &owned) < 0)
+		usage_with_options(run_usage, options);
+	config_init(&cfg);
+	if (select_parse_confidence(&o, confidence) < 0 ||
+	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))
+		goto cleanup;
+	config_release(&cfg);
+	if (repo_load_config(&cfg, repo) < 0 ||
+	    select_apply_config(&o, repo, &cfg) < 0 ||
+	    !(r = pick_runner(&cfg, ro.runner)) ||
+	    runner_collect(&collected, r) < 0)
+		goto cleanup;
+	o.config = &cfg;
+	o.collected = &collected;
+	o.fallback = 1;
+	if (select_run(&s, repo, &o) < 0) {
+		selection_release(&s);
+		goto cleanup;
+	}
+	if (s.fallback_reason)
+		warning("%s: running every test", s.fallback_reason);
+	if (ro.rest && selection_write_rest(&s, ro.rest) < 0)
+		goto release;
+	if (shard_n)
+		selection_shard(&s, shard_k, shard_n);
+	if (ro.verbose)
+		output_verbose(stderr, &s);
+	ret = ro.dry_run ? (dry_run(&s, r, ro.format) < 0 ? 1 : 0) :
+	      execute(&s, r, &collected, &ro, repo);
+release:
+	selection_release(&s);
+cleanup:
+	config_release(&cfg);
+	strlist_release(&collected);
+	strlist_release(&o.pathspec);
+	free(owned);
+	return ret;
+}

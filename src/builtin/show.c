@@ -6,6 +6,7 @@
 #include "builtin.h"
 #include "json.h"
 #include "model-codec.h"
+#include "notes-merge.h"
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "repo.h"
@@ -240,9 +241,9 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	    repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0)
 		goto cleanup;
 	git_oid_tostr(s->rev_hex, sizeof(s->rev_hex), git_commit_id(commit));
-	found = notes_store_find_nearest(&at, &s->distance, &note, repo, ref,
-					 git_commit_id(commit),
-					 depth > 0 ? (unsigned)depth : 0);
+	found = notes_find_nearest_any(&at, &s->distance, &note, repo, ref,
+				       git_commit_id(commit),
+				       depth > 0 ? (unsigned)depth : 0);
 	if (found < 0)
 		goto cleanup;
 	if (!found) {

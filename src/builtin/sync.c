@@ -1,4 +1,409 @@
-/* placeholder */
+/* builtin/sync.c - "git covopt fetch" and "git covopt push": share models through a remote.
+ * The user's own git carries the notes ref (their credentials apply); notes-merge.c merges it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include "builtin.h"
-int cmd_fetch(int argc, const char **argv, git_repository *repo) { return 1; }
-int cmd_push(int argc, const char **argv, git_repository *repo) { return 1; }
+#include "notes-merge.h"
+#include "notes-store.h"
+#include "parse-opts.h"
+#include "repo.h"
+#include "run-command.h"
+#include "usage.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* How often a push that lost the race on the remote starts over. */
+#define PUSH_MAX_ATTEMPTS 5
+/* git ls-remote --exit-code: no matching ref. */
+#define LS_REMOTE_NO_MATCH 2
+
+static const char *const fetch_usage[] = {
+	"git covopt fetch [--setup] [--ref <ref>] [-q] [<remote>]",
+	NULL
+};
+
+static const char *const push_usage[] = {
+	"git covopt push [--setup] [--ref <ref>] [-q] [<remote>]",
+	NULL
+};
+
+struct sync_options {
+	const char *remote_opt;	/* from the command line, or NULL */
+	const char *ref_opt;
+	int setup;
+	int quiet;
+	char *remote;		/* the remote in use */
+	char *ref;		/* our notes ref */
+	char *tracking;		/* where the remote's notes are fetched */
+};
+
+static void sync_options_release(struct sync_options *o)
+{
+	FREE_AND_NULL(o->remote);
+	FREE_AND_NULL(o->ref);
+	FREE_AND_NULL(o->tracking);
+}
+
+/* ------------------------------------------------------------------ */
+/* Which remote                                                        */
+/* ------------------------------------------------------------------ */
+
+/* branch.<current>.remote, or NULL (detached HEAD, unborn, unset). */
+static char *branch_remote(git_repository *repo)
+{
+	git_reference *head = NULL;
+	struct sbuf key = SBUF_INIT;
+	char *remote = NULL;
+
+	if (git_repository_head(&head, repo) < 0 ||
+	    !git_reference_is_branch(head))
+		goto cleanup;
+	sbuf_addf(&key, "branch.%s.remote",
+		  git_reference_shorthand(head));
+	remote = repo_config_string(repo, key.buf);
+cleanup:
+	sbuf_release(&key);
+	git_reference_free(head);
+	return remote;
+}
+
+/* Fill o->remote, o->ref and o->tracking; the remote must exist. */
+static int resolve_names(struct sync_options *o, git_repository *repo)
+{
+	git_remote *remote = NULL;
+	int r;
+
+	if (o->remote_opt)
+		o->remote = xstrdup(o->remote_opt);
+	else if (!(o->remote = branch_remote(repo)))
+		o->remote = xstrdup("origin");
+	r = git_remote_lookup(&remote, repo, o->remote);
+	git_remote_free(remote);
+	if (r == GIT_ENOTFOUND || r == GIT_EINVALIDSPEC)
+		return error("no such remote '%s'", o->remote);
+	if (r < 0)
+		return error_git("cannot read remote '%s'", o->remote);
+	if (!(o->ref = notes_store_ref_name(repo, o->ref_opt)) ||
+	    !(o->tracking = notes_merge_remote_ref(o->ref, o->remote)))
+		return -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Fetch and merge                                                     */
+/* ------------------------------------------------------------------ */
+
+/* 1 when the remote has our notes ref, 0 when not, -1 on error. */
+static int remote_has_notes(const struct sync_options *o)
+{
+	const char *argv[] = { "git", "ls-remote", "--exit-code", o->remote,
+			       o->ref, NULL };
+	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	struct sbuf line = SBUF_INIT;
+	int status, found = 0;
+
+	status = run_command(&c);
+	if (status == 0) {
+		/* the pattern also matches longer names ending in it */
+		sbuf_addf(&line, "\t%s\n", o->ref);
+		for (const char *p = c.out.buf; (p = strstr(p, line.buf));
+		     p += line.len)
+			found = 1;
+	} else if (status != LS_REMOTE_NO_MATCH) {
+		found = error("cannot list the refs of remote '%s'",
+			      o->remote);
+	}
+	sbuf_release(&line);
+	sbuf_release(&c.out);
+	return found;
+}
+
+/* git fetch <remote> +<ref>:<tracking>. 0 or -1. */
+static int fetch_notes(const struct sync_options *o, git_repository *repo)
+{
+	struct sbuf spec = SBUF_INIT;
+	const char *argv[] = { "git", "fetch", "--quiet", "--no-tags",
+			       "--no-write-fetch-head", o->remote, NULL,
+			       NULL };
+	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	git_odb *odb = NULL;
+	int status;
+
+	sbuf_addf(&spec, "+%s:%s", o->ref, o->tracking);
+	argv[6] = spec.buf;
+	status = run_command(&c);
+	sbuf_release(&spec);
+	sbuf_release(&c.out);
+	if (status)
+		return error("cannot fetch '%s' from '%s'", o->ref, o->remote);
+	/* objects git just wrote are in packs libgit2 has not seen yet */
+	if (git_repository_odb(&odb, repo) < 0 || git_odb_refresh(odb) < 0) {
+		git_odb_free(odb);
+		return error_git("cannot read the object database");
+	}
+	git_odb_free(odb);
+	return 0;
+}
+
+static void report_merge(const struct sync_options *o, int result)
+{
+	static const char *const what[] = {
+		[NOTES_MERGE_UP_TO_DATE] = "already up to date",
+		[NOTES_MERGE_FAST_FORWARD] = "fast-forwarded",
+		[NOTES_MERGE_MERGED] = "merged",
+	};
+
+	if (!o->quiet)
+		fprintf(stderr, "%s: %s with '%s' from '%s'\n", o->ref,
+			what[result], o->tracking, o->remote);
+}
+
+/* Fetch the remote's notes and merge them into ours. *has_remote tells
+ * whether the remote holds the notes ref. 0 or -1. */
+static int fetch_and_merge(const struct sync_options *o,
+			   git_repository *repo, int *has_remote)
+{
+	int r;
+
+	*has_remote = remote_has_notes(o);
+	if (*has_remote < 0)
+		return -1;
+	if (!*has_remote) {
+		if (!o->quiet)
+			fprintf(stderr, "%s: remote '%s' has no notes yet\n",
+				o->ref, o->remote);
+		return 0;
+	}
+	if (fetch_notes(o, repo) < 0 ||
+	    (r = notes_merge(repo, o->ref, o->tracking)) < 0)
+		return -1;
+	report_merge(o, r);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* --setup                                                             */
+/* ------------------------------------------------------------------ */
+
+/* Is spec among the remote's fetch (push) refspecs? 1, 0 or -1. */
+static int has_refspec(git_repository *repo, const char *name,
+		       const char *spec, int push, size_t *nr)
+{
+	git_remote *remote = NULL;
+	git_strarray specs = { NULL, 0 };
+	int found = 0;
+
+	if (git_remote_lookup(&remote, repo, name) < 0 ||
+	    (push ? git_remote_get_push_refspecs(&specs, remote) :
+		    git_remote_get_fetch_refspecs(&specs, remote)) < 0) {
+		git_remote_free(remote);
+		return error_git("cannot read remote '%s'", name);
+	}
+	for (size_t i = 0; i < specs.count; i++)
+		found |= !strcmp(specs.strings[i], spec);
+	*nr = specs.count;
+	git_strarray_dispose(&specs);
+	git_remote_free(remote);
+	return found;
+}
+
+/* Add spec to the remote's fetch (push) refspecs unless it is there. */
+static int add_refspec(git_repository *repo, const char *name,
+		       const char *spec, int push, size_t *had)
+{
+	int r = has_refspec(repo, name, spec, push, had);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	r = push ? git_remote_add_push(repo, name, spec) :
+		   git_remote_add_fetch(repo, name, spec);
+	if (r < 0)
+		return error_git("cannot configure remote '%s'", name);
+	return 0;
+}
+
+static int setup_fetch(const struct sync_options *o, git_repository *repo)
+{
+	struct sbuf spec = SBUF_INIT;
+	size_t had;
+	int ret;
+
+	sbuf_addf(&spec, "+%s:%s", o->ref, o->tracking);
+	ret = add_refspec(repo, o->remote, spec.buf, 0, &had);
+	if (!ret && !o->quiet)
+		fprintf(stderr, "'git fetch %s' now brings '%s' into '%s'\n",
+			o->remote, o->ref, o->tracking);
+	sbuf_release(&spec);
+	return ret;
+}
+
+/* A push refspec replaces git's default of pushing the current branch:
+ * when the remote had none, "HEAD" keeps that. */
+static int setup_push(const struct sync_options *o, git_repository *repo)
+{
+	struct sbuf spec = SBUF_INIT;
+	size_t had = 0, unused;
+	int ret;
+
+	sbuf_addf(&spec, "%s:%s", o->ref, o->ref);
+	ret = has_refspec(repo, o->remote, spec.buf, 1, &had);
+	if (!ret && !had)
+		ret = add_refspec(repo, o->remote, "HEAD", 1, &unused);
+	if (!ret)
+		ret = add_refspec(repo, o->remote, spec.buf, 1, &unused);
+	if (ret > 0)
+		ret = 0;
+	if (!ret && !o->quiet)
+		fprintf(stderr, "'git push %s' now pushes '%s'%s\n", o->remote,
+			o->ref, had ? "" : " and the current branch");
+	sbuf_release(&spec);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Push                                                                */
+/* ------------------------------------------------------------------ */
+
+/* git push <remote> <ref>:<ref>: 0 pushed, 1 rejected (the remote
+ * moved meanwhile), -1 any other failure. */
+static int push_notes(const struct sync_options *o)
+{
+	struct sbuf spec = SBUF_INIT, rejected = SBUF_INIT;
+	const char *argv[] = { "git", "-c", "advice.pushUpdateRejected=false",
+			       "push", "--porcelain", "--quiet", o->remote,
+			       NULL, NULL };
+	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	int status, ret = -1;
+
+	sbuf_addf(&spec, "%s:%s", o->ref, o->ref);
+	argv[7] = spec.buf;
+	sbuf_addf(&rejected, "!\t%s\t", spec.buf);
+	status = run_command(&c);
+	if (!status)
+		ret = 0;
+	else if (status == 1 && strstr(c.out.buf, rejected.buf))
+		ret = 1;
+	else
+		error("cannot push '%s' to '%s'", o->ref, o->remote);
+	sbuf_release(&spec);
+	sbuf_release(&rejected);
+	sbuf_release(&c.out);
+	return ret;
+}
+
+static int local_notes_exist(git_repository *repo, const char *ref)
+{
+	git_oid id;
+	int r = git_reference_name_to_id(&id, repo, ref);
+
+	if (r == GIT_ENOTFOUND)
+		return 0;
+	if (r < 0)
+		return error_git("cannot read notes ref '%s'", ref);
+	return 1;
+}
+
+static int push(const struct sync_options *o, git_repository *repo)
+{
+	int has_remote, r;
+
+	for (unsigned attempt = 1; attempt <= PUSH_MAX_ATTEMPTS; attempt++) {
+		if (fetch_and_merge(o, repo, &has_remote) < 0 ||
+		    (r = local_notes_exist(repo, o->ref)) < 0)
+			return -1;
+		if (!r) {
+			if (!o->quiet)
+				fprintf(stderr, "%s: no notes to push\n",
+					o->ref);
+			return 0;
+		}
+		r = push_notes(o);
+		if (r <= 0) {
+			if (!r && !o->quiet)
+				fprintf(stderr, "%s: pushed to '%s'\n",
+					o->ref, o->remote);
+			return r;
+		}
+		if (!o->quiet)
+			fprintf(stderr, "%s: '%s' moved meanwhile; merging "
+				"again (attempt %u of %d)\n", o->ref,
+				o->remote, attempt + 1, PUSH_MAX_ATTEMPTS);
+	}
+	return error("cannot push '%s' to '%s': it kept moving (%d attempts)",
+		     o->ref, o->remote, PUSH_MAX_ATTEMPTS);
+}
+
+/* ------------------------------------------------------------------ */
+/* The commands                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Parse the options shared by fetch and push; at most one <remote>. */
+static void parse_sync_options(struct sync_options *o, int argc,
+			       const char **argv,
+			       const char *const *usagestr)
+{
+	const struct opt_spec options[] = {
+		OPT_BOOL(0, "setup", &o->setup,
+			 "configure the remote so that plain git fetch/push "
+			 "carry the notes"),
+		OPT_STRING(0, "ref", &o->ref_opt, "ref",
+			   "notes ref (default refs/notes/covopt)"),
+		OPT_BOOL('q', "quiet", &o->quiet, "print nothing but errors"),
+		OPT_END(),
+	};
+
+	argc = parse_options(argc, argv, options, usagestr, 0);
+	if (argc > 1) {
+		error("too many arguments");
+		usage_with_options(usagestr, options);
+	}
+	o->remote_opt = argc ? argv[0] : NULL;
+}
+
+int cmd_fetch(int argc, const char **argv, git_repository *repo)
+{
+	struct sync_options o;
+	int has_remote = 0, ret = -1;
+
+	memset(&o, 0, sizeof(o));
+	parse_sync_options(&o, argc, argv, fetch_usage);
+	if (resolve_names(&o, repo) < 0 ||
+	    fetch_and_merge(&o, repo, &has_remote) < 0)
+		goto cleanup;
+	if (o.setup && !has_remote) {
+		/* git fetch fails on a configured ref the remote lacks */
+		error("not configuring '%s': it has no '%s' yet, and plain "
+		      "'git fetch' would fail; push some first with 'git "
+		      "covopt push --setup %s'", o.remote, o.ref, o.remote);
+		goto cleanup;
+	}
+	if (o.setup && setup_fetch(&o, repo) < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	sync_options_release(&o);
+	return ret ? COVOPT_EXIT_FAILURE : 0;
+}
+
+int cmd_push(int argc, const char **argv, git_repository *repo)
+{
+	struct sync_options o;
+	int ret = -1;
+
+	memset(&o, 0, sizeof(o));
+	parse_sync_options(&o, argc, argv, push_usage);
+	if (resolve_names(&o, repo) < 0 || push(&o, repo) < 0)
+		goto cleanup;
+	if (o.setup && local_notes_exist(repo, o.ref) <= 0) {
+		error("not configuring '%s': there are no notes in '%s' to "
+		      "push yet", o.remote, o.ref);
+		goto cleanup;
+	}
+	if (o.setup && (setup_fetch(&o, repo) < 0 || setup_push(&o, repo) < 0))
+		goto cleanup;
+	ret = 0;
+cleanup:
+	sync_options_release(&o);
+	return ret ? COVOPT_EXIT_FAILURE : 0;
+}

@@ -175,7 +175,7 @@ struct want {
 	const char *old_path, *new_path;
 	const char *old_ranges, *new_ranges;	/* "7,1 13,4"; "" none */
 	int binary, mode_only, submodule;
-	int has_old, has_new;	/* contents: base's old_path, head's new_path */
+	int has_old, has_new;	/* base's old_path, head's new_path */
 	const char *new_data;	/* else this */
 };
 
@@ -207,12 +207,14 @@ static void check_change(const char *name, const struct file_change *fc,
 			 w->new_path ? w->new_path : w->old_path,
 			 (int)fc->status, (int)w->status);
 	if ((fc->old_path || w->old_path) &&
-	    (!fc->old_path || !w->old_path || strcmp(fc->old_path, w->old_path)))
+	    (!fc->old_path || !w->old_path ||
+	     strcmp(fc->old_path, w->old_path)))
 		fail_msg("%s: old path '%s', want '%s'", name,
 			 fc->old_path ? fc->old_path : "(null)",
 			 w->old_path ? w->old_path : "(null)");
 	if ((fc->new_path || w->new_path) &&
-	    (!fc->new_path || !w->new_path || strcmp(fc->new_path, w->new_path)))
+	    (!fc->new_path || !w->new_path ||
+	     strcmp(fc->new_path, w->new_path)))
 		fail_msg("%s: new path '%s', want '%s'", name,
 			 fc->new_path ? fc->new_path : "(null)",
 			 w->new_path ? w->new_path : "(null)");
@@ -318,6 +320,11 @@ static const struct want sub_want[] = {
 static const struct want copy_want[] = {
 	{ CHANGE_COPIED, "dir/c.py", "dir/e.py", "", "13,1", 0, 0, 0, 1, 1,
 	  C_PY "value_13 = 13 * 2\n" },
+};
+
+static const struct want rename_want[] = {
+	{ CHANGE_RENAMED, "gone.py", "dir/gone2.py", "", "", 0, 0, 0, 1, 1,
+	  "x = 1\ny = 2\n" },
 };
 
 static const struct want nonl_want[] = {
@@ -511,7 +518,8 @@ static const char u0_patch[] =
 
 static const char bin_patch[] =
 	"diff --git a/bin.dat b/bin.dat\n"
-	"index 9ff970344b30f91bd8af9ba39b7626fd94fcc685..ecde012c2f020aee6f5203f599d88918c8f59bd5 100644\n"
+	"index 9ff970344b30f91bd8af9ba39b7626fd94fcc685.."
+	"ecde012c2f020aee6f5203f599d88918c8f59bd5 100644\n"
 	"GIT binary patch\n"
 	"literal 11\n"
 	"ScmZ?r^kZOTPDw0D<N^Q=G6I4C\n"
@@ -561,7 +569,7 @@ static const char plain_patch[] =
 	"@@ -1,13 +1,16 @@\n"
 	"-import os\n"
 	" \n"
-	"\n"			/* an empty context line, as some tools emit */
+	"\n"			/* an empty context line, as tools emit */
 	" def one():\n"
 	"     return 1\n"
 	" \n"
@@ -600,6 +608,13 @@ static const char copy_patch[] =
 	" value_11 = 11 * 2\n"
 	" value_12 = 12 * 2\n"
 	"+value_13 = 13 * 2\n";
+
+/* a pure rename: no "---"/"+++" lines, names of unequal length */
+static const char rename_patch[] =
+	"diff --git a/gone.py b/dir/gone2.py\n"
+	"similarity index 100%\n"
+	"rename from gone.py\n"
+	"rename to dir/gone2.py\n";
 
 /* a line added after a last line without a newline, still without one */
 static const char nonl_patch[] =
@@ -668,6 +683,7 @@ static const struct parse_case parse_cases[] = {
 	OK("diff -u", plain_patch, a_py_want),
 	OK("submodule", sub_patch, sub_want),
 	OK("copy", copy_patch, copy_want),
+	OK("pure rename", rename_patch, rename_want),
 	OK("no newline at end", nonl_patch, nonl_want),
 	OK("interleaved", interleaved_patch, interleaved_want),
 	OK("mail", mail_patch, b_txt_want),
@@ -716,6 +732,12 @@ static const struct parse_case parse_cases[] = {
 	BAD("misplaced backslash",
 	    "--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n\\ No newline\n-import os\n"
 	    "+x\n"),
+	BAD("new line after no newline at end",
+	    "--- a/a.py\n+++ b/a.py\n@@ -8,2 +8,2 @@\n-def two():\n"
+	    "+def two(x):\n\\ No newline at end of file\n     return 2\n"),
+	BAD("old line without newline not the last",
+	    "--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-import os\n"
+	    "\\ No newline at end of file\n+x\n"),
 	BAD("bad mode",
 	    "diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 12345\n"),
 	BAD("bad index line",
@@ -864,10 +886,12 @@ static void test_parse_context_width(void **state)
 		assert_int_equal(u3.items[i].new_nr, u0.items[i].new_nr);
 		assert_memory_equal(u3.items[i].old_ranges,
 				    u0.items[i].old_ranges,
-				    u3.items[i].old_nr * sizeof(struct line_range));
+				    u3.items[i].old_nr *
+				    sizeof(struct line_range));
 		assert_memory_equal(u3.items[i].new_ranges,
 				    u0.items[i].new_ranges,
-				    u3.items[i].new_nr * sizeof(struct line_range));
+				    u3.items[i].new_nr *
+				    sizeof(struct line_range));
 	}
 	change_set_release(&u3);
 	change_set_release(&u0);

@@ -86,8 +86,8 @@ static void build_model(struct model *m)
 
 	model_init(m);
 	memcpy(m->commit, HEX_A, sizeof(HEX_A));
-	model_add_flag(m, "default", HEX_A, 12.5, 0.75);
-	model_add_flag(m, "e2e", HEX_B, 300.125, 1e-3);
+	model_add_flag(m, "default", HEX_A, 12.5, 0.75, 1700000000.25);
+	model_add_flag(m, "e2e", HEX_B, 300.125, 1e-3, 0);
 	a = model_add_file(m, "README.md", HEX_B);
 	model_add_file(m, "pkg/a.py", HEX_C);
 	model_add_file(m, "pkg/b.py", HEX_A);
@@ -122,6 +122,8 @@ static void assert_models_equal(const struct model *a, const struct model *b)
 		assert_string_equal(a->flags[i].commit, b->flags[i].commit);
 		assert_true(a->flags[i].suite_time == b->flags[i].suite_time);
 		assert_true(a->flags[i].overhead == b->flags[i].overhead);
+		assert_true(a->flags[i].recorded_at ==
+			    b->flags[i].recorded_at);
 	}
 	assert_int_equal(a->files_nr, b->files_nr);
 	for (size_t i = 0; i < a->files_nr; i++) {
@@ -284,7 +286,7 @@ static void test_encode_refuses(void **state)
 	memset(id, 'a', COVOPT_MAX_STRING + 1);
 	id[COVOPT_MAX_STRING + 1] = '\0';
 	model_init(&m);
-	model_add_flag(&m, "default", "", 0, 0);
+	model_add_flag(&m, "default", "", 0, 0, 0);
 	model_add_test(&m, id, 0, 1, OUTCOME_PASSED, 0, NULL, 0);
 	capture_begin();
 	r = model_encode(&enc, &m);
@@ -731,6 +733,7 @@ static void test_valid_documents(void **state)
 		assert_int_equal(m.files[0].imports[0], 1);
 		assert_null(m.files[1].imports);
 		assert_true(m.flags[0].suite_time == 3.5);
+		assert_true(m.flags[0].recorded_at == 0);	/* 4-item form */
 		model_release(&m);
 	}
 	sbuf_release(&doc);

@@ -1,0 +1,310 @@
+"""suite.py - the real test suite of the quality benchmark: a package copied into a git repository.
+
+A Suite holds a temporary repository with one installed Debian package copied into it, the
+recorded run (test ids, outcomes, costs, per-line coverage by test) and a few worktrees in which
+pytest runs the package's tests on any commit, without coverage, under time and memory limits.
+"""
+import json
+import os
+import queue
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+from coverage.numbits import numbits_to_nums
+
+PYTHON = "/usr/bin/python3"
+HERE = os.path.dirname(os.path.abspath(__file__))
+MEMORY_LIMIT = 4 << 30          # bytes of address space for one pytest run
+RUN_SLACK = 120                 # seconds on top of a run's expected time before it is killed
+IMPORT = -1                     # "test" index of code run outside any test (import time)
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "covopt bench", "GIT_AUTHOR_EMAIL": "bench@example.org",
+    "GIT_COMMITTER_NAME": "covopt bench", "GIT_COMMITTER_EMAIL": "bench@example.org",
+    "GIT_AUTHOR_DATE": "1700000000 +0000", "GIT_COMMITTER_DATE": "1700000000 +0000",
+    "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": "/dev/null",
+}
+
+# name -> (Debian package, import name, test directory inside the package)
+PACKAGES = {
+    "pint": ("python3-pint", "pint", "pint/testsuite"),
+    "mpmath": ("python3-mpmath", "mpmath", "mpmath/tests"),
+}
+
+
+def log(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def git(repo, *args, input=None, env=None):
+    """Run git in REPO; return its stdout (text); raise on failure."""
+    full = dict(os.environ, **GIT_ENV)
+    if env:
+        full.update(env)
+    res = subprocess.run(["git", "-C", repo] + list(args), input=input,
+                 capture_output=True, text=True, env=full)
+    if res.returncode:
+        raise RuntimeError("git %s failed: %s" % (" ".join(args), res.stderr.strip()))
+    return res.stdout
+
+
+def ensure_package(name):
+    """Install the Debian package of NAME with apt-get when Python cannot import it; return
+    the directory of the installed package."""
+    deb, mod, _ = PACKAGES[name]
+    probe = [PYTHON, "-c", "import %s, os; print(os.path.dirname(%s.__file__))" % (mod, mod)]
+    res = subprocess.run(probe, capture_output=True, text=True, cwd="/")
+    if res.returncode:
+        log("installing %s with apt-get" % deb)
+        subprocess.run(["apt-get", "install", "-y", "-q", deb], check=True,
+                   stdout=subprocess.DEVNULL)
+        res = subprocess.run(probe, capture_output=True, text=True, cwd="/", check=True)
+    return res.stdout.strip()
+
+
+class Suite:
+    """One package's repository, its recorded run and its worktrees."""
+
+    def __init__(self, name, workdir, workers):
+        self.name = name
+        _, self.module, self.testdir = PACKAGES[name]
+        self.workdir = workdir
+        self.repo = os.path.join(workdir, "repo")
+        self.nworkers = workers
+        self.worktrees = queue.Queue()
+        self.ids = []           # every collected test, in run order
+        self.index = {}         # id -> position in self.ids
+        self.cost = {}          # id -> seconds in the recorded run (with coverage)
+        self.plain_cost = {}    # id -> seconds without coverage
+        self.set_aside = {}     # id -> why (fails or errors on the unmodified code)
+        self.lines = {}         # path -> {line: frozenset of test indexes, IMPORT}
+        self.base = None        # the recorded commit
+        self.suite_time = 0.0   # sum of the tests' costs
+        self._mtime = int(time.time()) + 10
+
+    # ---- setup ------------------------------------------------------------
+
+    def create(self):
+        """Copy the installed package into a new repository and commit it."""
+        src = ensure_package(self.name)
+        os.makedirs(self.repo)
+        shutil.copytree(src, os.path.join(self.repo, self.module),
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        git(self.repo, "init", "-q", "-b", "main")
+        git(self.repo, "add", "-A")
+        git(self.repo, "commit", "-q", "-m", "%s as installed" % self.name)
+        self.base = git(self.repo, "rev-parse", "HEAD").strip()
+
+    def record(self):
+        """Run the whole suite with coverage by test and a JUnit report, and record the model
+        with git covopt record. Fills ids, cost, set_aside and lines."""
+        out = os.path.join(self.workdir, "baseline.jsonl")
+        cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
+               "--rootdir", self.repo, "--cov=%s" % self.module, "--cov-context=test",
+               "--cov-report=", "--junitxml=junit.xml", self.testdir]
+        t0 = time.time()
+        self._pytest(self.repo, cmd, out, os.path.join(self.workdir, "baseline.log"),
+                 3600)
+        log("%s: recorded run took %.0f s" % (self.name, time.time() - t0))
+        res = self._read_results(out)
+        if not res["package_file"] or \
+           not res["package_file"].startswith(self.repo + os.sep):
+            raise RuntimeError("%s: the tests imported %r, not the copy in %s" %
+                       (self.name, res["package_file"], self.repo))
+        self.ids = res["collected"]
+        self.index = {t: i for i, t in enumerate(self.ids)}
+        for t in self.ids:
+            outcome, dur = res["results"].get(t, ("failed", 0.0))
+            self.cost[t] = dur
+            if outcome == "failed":
+                self.set_aside[t] = "fails on the unmodified code"
+        self.suite_time = sum(self.cost.values())
+        git(self.repo, "covopt", "record", "-q", "--coverage", ".coverage",
+            "--junit", "junit.xml")
+        self._read_coverage(os.path.join(self.repo, ".coverage"))
+
+    def _read_coverage(self, path):
+        db = sqlite3.connect(path)
+        files = dict(db.execute("select id, path from file"))
+        ctx = {}
+        for cid, name in db.execute("select id, context from context"):
+            tid = name.rsplit("|", 1)[0] if "|" in name else name
+            ctx[cid] = self.index.get(tid, IMPORT)
+        lines = {}
+        for fid, cid, bits in db.execute("select file_id, context_id, numbits from line_bits"):
+            rel = os.path.relpath(files[fid], self.repo)
+            per = lines.setdefault(rel, {})
+            who = ctx[cid]
+            for ln in numbits_to_nums(bits):
+                per.setdefault(ln, set()).add(who)
+        db.close()
+        self.lines = {f: {ln: frozenset(s) for ln, s in per.items()}
+                  for f, per in lines.items()}
+
+    def add_worktrees(self):
+        """One worktree per worker, plus one for scoring; then a plain (no coverage) run of
+        the whole suite on the recorded commit: its costs bound the later runs, and tests
+        whose outcome differs from the recorded run's are set aside as unstable."""
+        for i in range(self.nworkers + 1):
+            wt = os.path.join(self.workdir, "wt%d" % i)
+            git(self.repo, "worktree", "add", "-q", "--detach", wt, self.base)
+            if i < self.nworkers:
+                self.worktrees.put([wt, self.base])
+            else:
+                self.score_tree = [wt, self.base]
+        t0 = time.time()
+        res = self.run(self.base, None, keep_costs=True)
+        log("%s: plain run of the suite took %.0f s" % (self.name, time.time() - t0))
+        self.full_run_time = time.time() - t0
+        for t, outcome in res.items():
+            if outcome == "failed" and t not in self.set_aside:
+                self.set_aside[t] = "fails without coverage (unstable)"
+
+    # ---- commits ----------------------------------------------------------
+
+    def commit(self, files, message):
+        """A commit on top of the recorded commit that replaces FILES (path -> text)."""
+        idx = os.path.join(self.workdir, "index.tmp")
+        env = {"GIT_INDEX_FILE": idx}
+        git(self.repo, "read-tree", self.base, env=env)
+        for path, text in sorted(files.items()):
+            blob = git(self.repo, "hash-object", "-w", "--stdin", "--path", path,
+                   input=text).strip()
+            git(self.repo, "update-index", "--cacheinfo", "100644,%s,%s" % (blob, path),
+                env=env)
+        tree = git(self.repo, "write-tree", env=env).strip()
+        os.unlink(idx)
+        sha = git(self.repo, "commit-tree", tree, "-p", self.base, "-m", message).strip()
+        git(self.repo, "update-ref", "refs/covq/%s" % sha, sha)
+        return sha
+
+    def changed_lines(self, sha):
+        """{path: set of lines of the recorded commit} that the commit SHA changes."""
+        out = git(self.repo, "diff", "-U0", "--no-color", self.base, sha)
+        changed, path = {}, None
+        for line in out.splitlines():
+            if line.startswith("--- "):
+                path = line[6:] if line.startswith("--- a/") else None
+            elif line.startswith("@@") and path:
+                old = line.split()[1][1:]
+                start, _, count = old.partition(",")
+                start, count = int(start), int(count or "1")
+                changed.setdefault(path, set()).update(range(start, start + count))
+                if count == 0:  # a pure insertion: count the line before it
+                    changed[path].add(start)
+        return changed
+
+    def covering(self, changed):
+        """(set of test ids whose coverage includes a changed line, whether code run at
+        import time changed)."""
+        tests, at_import = set(), False
+        for path, lns in changed.items():
+            per = self.lines.get(path, {})
+            for ln in lns:
+                for who in per.get(ln, ()):
+                    if who == IMPORT:
+                        at_import = True
+                    else:
+                        tests.add(self.ids[who])
+        return tests, at_import
+
+    # ---- running tests ----------------------------------------------------
+
+    def checkout(self, tree, sha):
+        """Check out SHA in the worktree TREE ([path, current sha]). Every file that changes
+        gets a new, never used mtime: Python's cached bytecode is checked by mtime in whole
+        seconds and by size, which a same-size mutant written in the same second would fool."""
+        wt, cur = tree
+        if cur == sha:
+            return
+        names = git(wt, "diff", "--name-only", cur, sha).split()
+        git(wt, "checkout", "-q", "--detach", sha)
+        for n in names:
+            p = os.path.join(wt, n)
+            if os.path.exists(p):
+                self._mtime += 1
+                os.utime(p, (self._mtime, self._mtime))
+        tree[1] = sha
+
+    def run(self, sha, ids, keep_costs=False):
+        """Run the tests IDS (None: the whole suite) on commit SHA in a free worktree, without
+        coverage; return {id: passed|failed|skipped} for every wanted test. A test that
+        hangs or crashes the run fails and the rest run again; a wanted test that never
+        reports (its module no longer imports, its id vanished) fails."""
+        tree = self.worktrees.get()
+        try:
+            self.checkout(tree, sha)
+            return self._run_in(tree[0], ids, keep_costs)
+        finally:
+            self.worktrees.put(tree)
+
+    def _run_in(self, wt, ids, keep_costs):
+        wanted = list(self.ids) if ids is None else [t for t in self.ids if t in ids]
+        results, pending, whole = {}, wanted, ids is None
+        out = os.path.join(wt, ".covq.jsonl")
+        logf = os.path.join(wt, ".covq.log")
+        for _ in range(20):
+            if os.path.exists(out):
+                os.unlink(out)
+            args = [self.testdir] if whole else pending
+            expect = sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in pending)
+            cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
+                   "--rootdir", wt, "--continue-on-collection-errors"] + args
+            self._pytest(wt, cmd, out, logf, RUN_SLACK + 3 * expect)
+            res = self._read_results(out)
+            for t, (outcome, dur) in res["results"].items():
+                results[t] = outcome
+                if keep_costs:
+                    self.plain_cost[t] = dur
+            hung = [t for t in res["started"] if t not in res["results"]]
+            for t in hung:
+                results[t] = "failed"
+            pending = [t for t in pending if t not in results]
+            whole = False
+            if not hung or not pending:
+                break
+        return {t: results.get(t, "failed") for t in wanted}
+
+    def _pytest(self, cwd, args, out, logf, timeout):
+        env = dict(os.environ, COVQ_OUT=out, COVQ_PACKAGE=self.module,
+               COVQ_ALARM="60", PYTHONPATH=HERE, PYTHONHASHSEED="0")
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        if self.plain_cost:
+            env["COVQ_DURATIONS"] = os.path.join(self.workdir, "durations.json")
+        with open(logf, "w") as lf:
+            subprocess.run(["prlimit", "--as=%d" % MEMORY_LIMIT, "timeout", "-k", "10",
+                            "%d" % timeout, PYTHON] + args,
+                           cwd=cwd, env=env, stdout=lf, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL)
+
+    def save_durations(self):
+        with open(os.path.join(self.workdir, "durations.json"), "w") as f:
+            json.dump(self.plain_cost, f)
+
+    @staticmethod
+    def _read_results(path):
+        res = {"results": {}, "started": [], "collected": [], "package_file": None}
+        if not os.path.exists(path):
+            return res
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                try:
+                    obj = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a kill
+                if "id" in obj:
+                    res["results"][obj["id"]] = (obj["outcome"], obj["duration"])
+                elif "start" in obj:
+                    res["started"].append(obj["start"])
+                elif "collected" in obj:
+                    res["collected"] = obj["collected"]
+                elif "package_file" in obj:
+                    res["package_file"] = obj["package_file"]
+        return res
+
+    def cleanup(self):
+        shutil.rmtree(self.workdir, ignore_errors=True)
