@@ -612,7 +612,7 @@ static int try_merge(git_repository *repo, const char *local_ref,
 		return -1;
 	if (side_load(&r, repo, remote_ref) < 0)
 		goto cleanup;
-	if (!r.exists) {
+	if (!r.exists || (l.exists && git_oid_equal(&l.id, &r.id))) {
 		ret = NOTES_MERGE_UP_TO_DATE;
 		goto cleanup;
 	}
@@ -708,17 +708,34 @@ int notes_find_nearest_any(git_oid *found, unsigned *distance,
 			   unsigned max_depth)
 {
 	struct strlist refs = STRLIST_INIT;
-	int r;
+	struct sbuf other = SBUF_INIT;
+	git_oid at;
+	unsigned d;
+	int best, r = 0;
 
-	r = notes_store_find_nearest(found, distance, note, repo, notes_ref,
-				     start, max_depth);
-	if (r)
-		return r;
+	best = notes_store_find_nearest(found, distance, note, repo,
+					notes_ref, start, max_depth);
+	if (best < 0 || (best && !*distance))
+		return best;
 	if (list_tracking_refs(&refs, repo, notes_ref) < 0)
 		r = -1;
-	for (size_t i = 0; !r && i < refs.nr; i++)
-		r = notes_store_find_nearest(found, distance, note, repo,
-					     refs.items[i], start, max_depth);
+	/* only a strictly nearer note beats the one found before */
+	for (size_t i = 0; !r && i < refs.nr; i++) {
+		if (best && !*distance)
+			break;
+		r = notes_store_find_nearest(&at, &d, &other, repo,
+					     refs.items[i], start,
+					     best ? *distance - 1 : max_depth);
+		if (r > 0) {
+			git_oid_cpy(found, &at);
+			*distance = d;
+			sbuf_reset(note);
+			sbuf_add(note, other.buf, other.len);
+			best = 1;
+			r = 0;
+		}
+	}
 	strlist_release(&refs);
-	return r;
+	sbuf_release(&other);
+	return r < 0 ? -1 : best;
 }

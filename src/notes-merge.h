@@ -60,11 +60,11 @@ int notes_merge_models(struct model *out, const struct model *a,
 		       const struct model *b);
 
 /*
- * notes_store_find_nearest() over local_ref, then, when nothing is found
- * there, over each remote-tracking notes ref "<local_ref>-remotes/<remote>"
- * (in name order; the first that finds a note wins), so that notes a plain
- * "git fetch" brought after "git covopt fetch --setup" serve at once.
- * Returns 1, 0 or -1 as notes_store_find_nearest() does.
+ * notes_store_find_nearest() over notes_ref and over each remote-tracking
+ * notes ref "<notes_ref>-remotes/<remote>", so that notes a plain "git
+ * fetch" brought after "git covopt fetch --setup" serve at once. The
+ * nearest note wins; at equal distance notes_ref's, then the tracking
+ * refs' in name order. Returns 1, 0 or -1 as notes_store_find_nearest().
  */
 int notes_find_nearest_any(git_oid *found, unsigned *distance,
 			   struct sbuf *note, git_repository *repo,

@@ -66,6 +66,30 @@ test_expect_success 'recording one flag carries the other forward' '
 	EOF
 '
 
+test_expect_success 'a test that failed and passed on one commit is flaky' '
+	(
+		cd repo &&
+		"$PYTHON" - <<-\EOF &&
+		import xml.etree.ElementTree as ET
+		tree = ET.parse("junit.xml")
+		for case in tree.getroot().iter("testcase"):
+		    if case.get("name") == "test_convert":
+		        ET.SubElement(case, "failure", message="boom")
+		tree.write("failed.xml")
+		EOF
+		git covopt record -q --coverage .coverage --junit failed.xml &&
+		git covopt show >../before &&
+		git covopt record -q --coverage .coverage --junit junit.xml &&
+		git covopt show >../after &&
+		git covopt show --json >../after.json
+	) &&
+	! grep "^flaky tests" before &&
+	sed -n "/^flaky tests/,\$p" after >flaky &&
+	test_line_count = 2 flaky &&
+	grep "tests/test_units.py::test_convert" flaky &&
+	"$PYTHON" -c "import json; t = [t for t in json.load(open(\"after.json\"))[\"tests\"] if t[\"flaky\"]]; assert [x[\"id\"] for x in t] == [\"tests/test_units.py::test_convert\"], t"
+'
+
 test_expect_success '--ref and covopt.notesRef choose the notes ref' '
 	(
 		cd repo &&

@@ -32,7 +32,6 @@ test_expect_success 'setup: models on main and on a topic branch' '
 		git checkout -q main &&
 		git covopt select HEAD~1 >../selected-before
 	) &&
-	notes_of covopt -C repo >/dev/null 2>&1 ;
 	git -C repo notes --ref=covopt list >notes &&
 	test_line_count = 3 notes
 '
@@ -92,6 +91,8 @@ test_expect_success 'a second gc finds nothing and writes nothing' '
 '
 
 # The corner cases use notes written by git itself: gc does not read them.
+# The detached HEAD moves back to main at the end: the next test sees that
+# commit go when the reflogs expire.
 test_expect_success 'tags, a detached HEAD and remote-tracking branches keep models' '
 	(
 		cd repo &&
@@ -99,16 +100,14 @@ test_expect_success 'tags, a detached HEAD and remote-tracking branches keep mod
 		test_tick && git commit -q --allow-empty -m tagged &&
 		git tag -a -m "release" v1 &&
 		git notes --ref=covopt add -m model HEAD &&
-		git rev-parse HEAD >../kept &&
 		git checkout -q -b tracked main &&
 		test_tick && git commit -q --allow-empty -m tracked &&
 		git update-ref refs/remotes/origin/tracked HEAD &&
 		git notes --ref=covopt add -m model HEAD &&
-		git rev-parse HEAD >>../kept &&
 		git checkout -q --detach main &&
 		test_tick && git commit -q --allow-empty -m detached &&
 		git notes --ref=covopt add -m model HEAD &&
-		git rev-parse HEAD >>../kept &&
+		git rev-parse HEAD >../detached &&
 		git branch -q -D tagged tracked &&
 		git reflog expire --expire=now --all &&
 		git covopt gc --dry-run >../out &&
@@ -117,7 +116,7 @@ test_expect_success 'tags, a detached HEAD and remote-tracking branches keep mod
 	test_must_be_empty out
 '
 
-test_expect_success 'a commit that no longer exists is dropped as missing' '
+test_expect_success 'commits that no longer exist are dropped as missing' '
 	(
 		cd repo &&
 		git checkout -q --detach main &&
@@ -130,7 +129,8 @@ test_expect_success 'a commit that no longer exists is dropped as missing' '
 		test_must_fail git cat-file -e $(cat ../doomed) &&
 		git covopt gc >../out 2>../err
 	) &&
-	echo "drop $(cat doomed) (missing)" >expect &&
+	cat detached doomed | sort | sed "s/.*/drop & (missing)/" >expect &&
+	test_line_count = 2 expect &&
 	test_cmp expect err &&
 	test_must_be_empty out
 '
@@ -166,15 +166,20 @@ test_expect_success 'fanned-out notes: hundreds dropped, empty directories remov
 		notes_of covopt >../after &&
 		git ls-tree -r -t --name-only refs/notes/covopt >../tree
 	) &&
-	grep -v "^[0-9a-f]\{40\}$" top >fanout &&
+	grep "^[0-9a-f][0-9a-f]$" top >fanout &&
 	test_line_count -gt 10 fanout &&
 	test_line_count = 300 dry &&
 	test_cmp dry err &&
 	test_cmp before after &&
-	sed "s|/||g" tree | grep -c "^[0-9a-f]\{40\}$" >count &&
-	test_line_count = 3 tree &&
-	echo 3 >expect &&
-	test_cmp expect count
+	grep / tree | tr -d / | sort >notes &&
+	test_cmp before notes &&
+	for dir in $(grep -v / tree)
+	do
+		grep "^$dir/" tree >/dev/null || {
+			echo "empty fan-out directory $dir left" >&2
+			return 1
+		}
+	done
 '
 
 test_expect_success '--ref: another notes ref, and a missing one is nothing to do' '
@@ -214,7 +219,7 @@ test_expect_success 'a repository with no branch, tag or HEAD keeps everything' 
 
 test_expect_success 'a shallow clone refuses: what it lacks is not unreachable' '
 	git clone -q --depth 1 "file://$TRASH_DIRECTORY/repo" shallow &&
-	git -C repo push -q ../shallow refs/notes/covopt &&
+	git -C shallow fetch -q origin refs/notes/covopt:refs/notes/covopt &&
 	test_must_fail git -C shallow covopt gc --dry-run >out 2>err &&
 	test_must_be_empty out &&
 	test_line_count = 1 err &&

@@ -13,12 +13,14 @@ __git_covopt_hook_subcommands="install uninstall"
 __git_covopt_options ()
 {
 	case "$1" in
-	fetch|push)	echo "--setup" ;;
+	fetch|push)	echo "--setup --ref= --quiet" ;;
 	gc)		echo "--dry-run --ref=" ;;
 	hook_install)	echo "--pre-commit --pre-push --time= --force" ;;
 	hook_uninstall)	echo "--pre-commit --pre-push" ;;
 	record)		echo "--coverage= --junit= --commit= --flag= --ref= --quiet" ;;
-	run)		echo "--cached --time= --runner= --ref=" ;;
+	run)		echo "--time= --wall --confidence= --cached --staged
+				--runner= --dry-run --dry-run-format= --record
+				--observe --shard= --rest= --verbose --ref=" ;;
 	select)		echo "--time= --wall --confidence= --cached --staged
 				--diff= --json --verbose --ref=" ;;
 	show)		echo "--json --ref=" ;;
@@ -43,11 +45,14 @@ __git_covopt_complete_value ()
 	--runner)
 		__gitcomp "pytest" "" "$value"
 		;;
+	--dry-run-format)
+		__gitcomp "json space-separated-list" "" "$value"
+		;;
 	--commit)
 		__git_complete_refs --cur="$value"
 		;;
 	*)
-		# files (--coverage, --junit, --diff) and numbers: bash's
+		# files (--coverage, --junit, --diff, --rest), numbers: bash's
 		# default completion, as git's completion sets "-o default"
 		COMPREPLY=()
 		;;
@@ -84,11 +89,11 @@ _git_covopt ()
 		;;
 	esac
 	case "$prev" in
-	--ref|--runner|--commit|--coverage|--junit|--diff)
+	--ref|--runner|--commit|--coverage|--junit|--diff|--rest|--dry-run-format)
 		__git_covopt_complete_value "$prev" "$cur"
 		return
 		;;
-	-t|--time|--confidence|--flag)
+	-t|--time|--confidence|--flag|--shard)
 		COMPREPLY=()
 		return
 		;;

@@ -62,7 +62,9 @@ static void json_test(struct json_writer *w, const struct model *m,
 	json_key(w, "outcome");
 	json_string(w, outcome_name(t->outcome));
 	json_key(w, "history");
-	json_int(w, t->history);
+	json_int(w, t->history & ~MODEL_HISTORY_FLAKY);
+	json_key(w, "flaky");
+	json_bool(w, !!(t->history & MODEL_HISTORY_FLAKY));
 	json_key(w, "features");
 	json_array_begin(w);
 	signal_iter_init(&it, t->signals, t->signals_len);
@@ -201,6 +203,19 @@ static void show_busiest(const struct model *m)
 	free(users);
 }
 
+static void show_flaky(const struct model *m)
+{
+	int any = 0;
+
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		if (!(m->tests[i].history & MODEL_HISTORY_FLAKY))
+			continue;
+		if (!any++)
+			printf("\nflaky tests (failed and passed on one commit):\n");
+		printf("  %s\n", m->tests[i].id);
+	}
+}
+
 static void show_human(const struct shown *s)
 {
 	const struct model *m = &s->m;
@@ -225,6 +240,7 @@ static void show_human(const struct shown *s)
 	printf("total suite time: %.2f s\n", suite);
 	show_slowest(m);
 	show_busiest(m);
+	show_flaky(m);
 }
 
 static int load(struct shown *s, git_repository *repo, const char *rev,

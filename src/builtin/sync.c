@@ -149,14 +149,14 @@ static int fetch_notes(const struct sync_options *o, git_repository *repo)
 static void report_merge(const struct sync_options *o, int result)
 {
 	static const char *const what[] = {
-		[NOTES_MERGE_UP_TO_DATE] = "already up to date",
-		[NOTES_MERGE_FAST_FORWARD] = "fast-forwarded",
-		[NOTES_MERGE_MERGED] = "merged",
+		[NOTES_MERGE_UP_TO_DATE] = "up to date with",
+		[NOTES_MERGE_FAST_FORWARD] = "fast-forwarded to the notes of",
+		[NOTES_MERGE_MERGED] = "merged with the notes of",
 	};
 
 	if (!o->quiet)
-		fprintf(stderr, "%s: %s with '%s' from '%s'\n", o->ref,
-			what[result], o->tracking, o->remote);
+		fprintf(stderr, "%s: %s '%s'\n", o->ref, what[result],
+			o->remote);
 }
 
 /* Fetch the remote's notes and merge them into ours. *has_remote tells
