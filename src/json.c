@@ -30,8 +30,10 @@ static void before_value(struct json_writer *w)
 		w->after_key = 0;
 		return;
 	}
-	if (w->depth && w->count[w->depth - 1]++)
+	if (w->depth && w->count[w->depth - 1])
 		sbuf_addch(w->out, ',');
+	if (w->depth)
+		w->count[w->depth - 1] = 1;
 	if (w->depth)
 		newline(w);
 }

@@ -13,7 +13,7 @@ struct json_writer {
 	struct sbuf *out;
 	int depth;
 	int pretty;
-	unsigned char count[JSON_MAX_DEPTH];	/* 0: no member yet at this depth */
+	unsigned char count[JSON_MAX_DEPTH];	/* 1 once a member was written at this depth */
 	int after_key;
 };
 
