@@ -115,10 +115,9 @@ then
 	git covopt select HEAD~1 -t 10 --verbose >"$selected"
 	if test -s "$selected"
 	then
-		heading "running the selected tests"
-		# One test id a line; ids may hold spaces, so split on newlines.
-		tr '\n' '\0' <"$selected" |
-			xargs -0 "$PYTHON" -m pytest -q -p no:cacheprovider
+		heading "running them: git covopt select HEAD~1 -t 10 | xargs pytest"
+		# ids with blanks or quotes come escaped the way xargs reads them
+		xargs "$PYTHON" -m pytest -q -p no:cacheprovider <"$selected"
 	else
 		heading "no test selected"
 	fi
