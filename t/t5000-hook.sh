@@ -93,6 +93,19 @@ test_expect_success 'a staged change that breaks a covered function is refused' 
 	grep "[1-9][0-9]* failed" commit.out
 '
 
+test_expect_success 'commit -a and commit <path>: the change about to be committed counts' '
+	test_when_finished "git -C repo reset -q --hard" &&
+	edit repo/inventory/units.py "$BREAK_FACTOR" &&
+	git -C repo rev-parse HEAD >head-before &&
+	test_must_fail git -C repo commit -q -a -m "all, broken" >commit.out 2>&1 &&
+	grep "[1-9][0-9]* failed" commit.out &&
+	test_must_fail git -C repo commit -q -m "path, broken" \
+		inventory/units.py >commit.out 2>&1 &&
+	grep "[1-9][0-9]* failed" commit.out &&
+	git -C repo rev-parse HEAD >head-after &&
+	test_cmp head-before head-after
+'
+
 test_expect_success 'a harmless change goes through, after running its tests' '
 	: >python.log &&
 	edit repo/inventory/units.py "$TO_GRAMS_BODY" &&
@@ -276,7 +289,7 @@ test_expect_success 'pre-push: deletions and refs not checked out run nothing' '
 	git -C repo commit -q --allow-empty -m "more topic2" &&
 	fake_push origin elsewhere 2>err &&
 	test_must_be_empty run.log &&
-	grep "refs/heads/elsewhere is not checked out; not testing it" err
+	grep "^git-covopt: refs/heads/elsewhere not checked out: skipped$" err
 '
 
 test_expect_success 'pre-push: a failing run refuses the push' '

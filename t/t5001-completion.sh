@@ -37,7 +37,12 @@ test_expect_success 'setup: a driver, a repository with a branch, a tag, notes a
 	COMP_LINE="$*"
 	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
-	__git_wrap__git_main
+	if test "$1" = git-covopt
+	then
+		__git_wrap_git_covopt
+	else
+		__git_wrap__git_main
+	fi
 	for c in "${COMPREPLY[@]}"
 	do
 		printf "%s\$\n" "$c"
@@ -53,6 +58,15 @@ test_expect_success 'setup: a driver, a repository with a branch, a tag, notes a
 test_expect_success 'git covopt se<TAB> gives "select "' '
 	complete git covopt se >actual &&
 	echo "select \$" >expect &&
+	test_cmp expect actual
+'
+
+test_expect_success 'git-covopt se<TAB> works as well' '
+	complete git-covopt se >actual &&
+	echo "select \$" >expect &&
+	test_cmp expect actual &&
+	complete git-covopt select --ca >actual &&
+	echo "--cached \$" >expect &&
 	test_cmp expect actual
 '
 

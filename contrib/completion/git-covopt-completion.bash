@@ -114,3 +114,8 @@ _git_covopt ()
 		;;
 	esac
 }
+
+# "git-covopt <TAB>" too, when git's completion is loaded.
+if declare -F __git_complete >/dev/null 2>&1; then
+	__git_complete git-covopt _git_covopt
+fi

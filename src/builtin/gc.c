@@ -55,7 +55,7 @@ static int cmp_note(const void *a, const void *b)
 			   &((const struct gc_note *)b)->commit);
 }
 
-/* Sort, and keep one entry per commit (a note may be both flat and fanned out). */
+/* Sort; keep one entry per commit (a note may be both flat and fanned out). */
 static void sort_notes(struct gc_notes *n)
 {
 	size_t out = 0;
@@ -205,7 +205,7 @@ static int mark_reachable(struct gc_notes *n, git_repository *repo)
 {
 	struct gc_walk w = { repo, NULL, 0 };
 	git_oid id;
-	int r, ret = -1;
+	int r = 0, ret = -1;
 
 	if (git_revwalk_new(&w.walk, repo) < 0) {
 		error_git("cannot walk the history");
@@ -219,7 +219,8 @@ static int mark_reachable(struct gc_notes *n, git_repository *repo)
 		      "not dropping every note");
 		goto cleanup;
 	}
-	while (n->reachable_nr < n->nr && !(r = git_revwalk_next(&id, w.walk))) {
+	while (n->reachable_nr < n->nr &&
+	       !(r = git_revwalk_next(&id, w.walk))) {
 		struct gc_note *note = find_note(n, &id);
 
 		if (note && !note->reachable) {
@@ -468,6 +469,8 @@ static int plan(struct gc_notes *n, git_oid *tip, int *exists,
 		return 1;
 	}
 	sort_notes(n);
+	if (!n->nr)
+		return 0;
 	if (mark_reachable(n, repo) || mark_missing(n, repo))
 		return -1;
 	return 0;

@@ -59,9 +59,9 @@ static void write_pre_commit(struct sbuf *sb, const char *budget)
 	sbuf_addstr(sb,
 		"#!/bin/sh\n"
 		HOOK_MARKER "\n"
-		"# pre-commit: run the tests the staged change affects with the\n"
-		"# runner of .covopt.yml (pytest by default); a failing test\n"
-		"# refuses the commit, and nothing selected lets it through.\n"
+		"# pre-commit: run the tests the staged change affects with\n"
+		"# the runner of .covopt.yml (pytest by default); a failing\n"
+		"# test refuses the commit, nothing selected lets it through.\n"
 		"# The tests run on the work tree, unstaged edits included.\n"
 		"# Skip once: git commit --no-verify\n"
 		"# Remove: git covopt hook uninstall\n"
@@ -83,11 +83,12 @@ static void write_pre_push(struct sbuf *sb, const char *budget)
 	sbuf_addstr(sb,
 		"#!/bin/sh\n"
 		HOOK_MARKER "\n"
-		"# pre-push: for each ref pushed, run the tests affected by the\n"
-		"# commits the remote does not have yet (git covopt run <remote>\n"
-		"# <local>); the first failure refuses the push. A new branch is\n"
-		"# compared with its merge base with <remote>/HEAD, else with its\n"
-		"# parent. Only the checked-out commit can be tested.\n"
+		"# pre-push: for each ref pushed, run the tests affected by\n"
+		"# the commits the remote does not have yet (git covopt run\n"
+		"# <remote> <local>); the first failure refuses the push. A\n"
+		"# new branch is compared with its merge base with\n"
+		"# <remote>/HEAD, else with its parent. Only the checked-out\n"
+		"# commit can be tested.\n"
 		"# Skip once: git push --no-verify\n"
 		"# Remove: git covopt hook uninstall --pre-push\n"
 		"remote=$1\n"
@@ -100,7 +101,8 @@ static void write_pre_push(struct sbuf *sb, const char *budget)
 		"\tesac\n"
 		"\tif test \"$local_sha\" != \"$head\"\n"
 		"\tthen\n"
-		"\t\techo \"git-covopt: $local_ref is not checked out; not testing it\" >&2\n"
+		"\t\techo \"git-covopt: $local_ref not checked out: "
+		"skipped\" >&2\n"
 		"\t\tcontinue\n"
 		"\tfi\n"
 		"\tbase=\n"
@@ -113,9 +115,11 @@ static void write_pre_push(struct sbuf *sb, const char *budget)
 		"\tesac\n"
 		"\tif test -z \"$base\"\n"
 		"\tthen\n"
-		"\t\tbase=$(git merge-base \"refs/remotes/$remote/HEAD\" \"$local_sha\" 2>/dev/null) ||\n"
+		"\t\tbase=$(git merge-base \"refs/remotes/$remote/HEAD\" \\\n"
+		"\t\t\t\"$local_sha\" 2>/dev/null) ||\n"
 		"\t\tbase=$(git rev-parse -q --verify \"$local_sha^1\") || {\n"
-		"\t\t\techo \"git-covopt: $local_ref has no base to compare with; not testing it\" >&2\n"
+		"\t\t\techo \"git-covopt: $local_ref has no base: "
+		"skipped\" >&2\n"
 		"\t\t\tcontinue\n"
 		"\t\t}\n"
 		"\tfi\n"
@@ -194,7 +198,8 @@ static int make_dirs(const char *dir)
 			continue;
 		*s = '\0';
 		if (mkdir(p, 0777) < 0 && errno != EEXIST) {
-			ret = error("cannot create '%s': %s", p, strerror(errno));
+			ret = error("cannot create '%s': %s", p,
+				    strerror(errno));
 			break;
 		}
 		*s = c;
