@@ -7,6 +7,8 @@
 #include <git2.h>
 #include "builtin.h"
 #include "repo.h"
+#include "run-command.h"
+#include "sbuf.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -49,18 +51,36 @@ static const struct command *find_command(const char *name)
 	return NULL;
 }
 
-/* "git covopt help [cmd]" and "--help": open the manual as git does. */
+/* 1 if man knows the page (quietly asks "man -w page"). */
+static int have_page(const char *page)
+{
+	const char *argv[] = { "man", "-w", page, NULL };
+	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	int found = run_command(&c) == 0;
+
+	sbuf_release(&c.out);
+	return found;
+}
+
+/* "git covopt help [cmd]" and "--help": open the manual as git does,
+ * the command's own page (git-covopt-select) when it is installed. */
 static int show_manual(const char *cmd)
 {
-	char page[64] = "git-covopt";
+	struct sbuf page = SBUF_INIT;
 
 	if (cmd && !find_command(cmd)) {
 		error("'%s' is not a git-covopt command", cmd);
 		print_commands(stderr);
 		return COVOPT_EXIT_USAGE;
 	}
+	if (cmd)
+		sbuf_addf(&page, "git-covopt-%s", cmd);
+	if (!cmd || !have_page(page.buf)) {
+		sbuf_reset(&page);
+		sbuf_addstr(&page, "git-covopt");
+	}
 	fflush(stdout);
-	execlp("man", "man", page, (char *)NULL);
+	execlp("man", "man", page.buf, (char *)NULL);
 	/* no man: fall back to the command list */
 	print_commands(stdout);
 	return 0;
@@ -109,6 +129,10 @@ int main(int argc, const char **argv)
 	/* git trusts its object database; re-hashing every object read
 	 * would cost select a third of its time */
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	/* select looks test files up in one directory many times: keep big
+	 * trees in the object cache (libgit2 caches only trees < 4 KiB) */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
+			 (size_t)16 << 20);
 	ret = run_builtin(c, argc - 1, argv + 1);
 	git_libgit2_shutdown();
 	return ret;

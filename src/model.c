@@ -1,5 +1,6 @@
 /* model.c - the in-memory test-impact model of one commit: building, lookup, validation.
  * Lookups are binary searches over the sorted arrays the codec and record produce. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
@@ -13,24 +14,37 @@ void model_init(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* Whether p lies in the decoded block (and so is not freed on its own). */
+static int in_block(const struct model *m, const void *p)
+{
+	return (uintptr_t)p - (uintptr_t)m->block < m->block_size;
+}
+
+static void free_item(const struct model *m, void *p)
+{
+	if (!in_block(m, p))
+		free(p);
+}
+
 void model_release(struct model *m)
 {
 	for (size_t i = 0; i < m->flags_nr; i++)
 		free(m->flags[i].name);
 	for (size_t i = 0; i < m->files_nr; i++) {
-		free(m->files[i].path);
-		free(m->files[i].imports);
+		free_item(m, m->files[i].path);
+		free_item(m, m->files[i].imports);
 	}
 	for (size_t i = 0; i < m->features_nr; i++)
-		free(m->features[i].name);
+		free_item(m, m->features[i].name);
 	for (size_t i = 0; i < m->tests_nr; i++) {
-		free(m->tests[i].id);
-		free(m->tests[i].signals);
+		free_item(m, m->tests[i].id);
+		free_item(m, m->tests[i].signals);
 	}
 	free(m->flags);
 	free(m->files);
 	free(m->features);
 	free(m->tests);
+	free(m->block);
 	model_init(m);
 }
 
@@ -187,10 +201,11 @@ static int validate_features(const struct model *m, const char *what)
 
 static int validate_tests(const struct model *m, const char *what)
 {
+	uint32_t limit = m->features_nr > UINT32_MAX ? UINT32_MAX :
+		(uint32_t)m->features_nr;
+
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		const struct model_test *t = &m->tests[i];
-		struct signal_iter it;
-		int r;
 
 		if (i && strcmp(m->tests[i - 1].id, t->id) >= 0)
 			return error("%s: tests not sorted at '%s'", what,
@@ -198,11 +213,7 @@ static int validate_tests(const struct model *m, const char *what)
 		if (t->flag >= m->flags_nr || t->outcome > OUTCOME_MAX ||
 		    !(t->cost >= 0) || t->cost > 1e9)
 			return error("%s: bad test '%s'", what, t->id);
-		signal_iter_init(&it, t->signals, t->signals_len);
-		while ((r = signal_iter_next(&it)) > 0)
-			if (it.feature >= m->features_nr)
-				break;
-		if (r)
+		if (signal_check(t->signals, t->signals_len, limit))
 			return error("%s: bad signal of test '%s'", what,
 				     t->id);
 	}

@@ -87,6 +87,14 @@ struct model {
 	size_t features_nr, features_alloc;
 	struct model_test *tests;
 	size_t tests_nr, tests_alloc;
+	/*
+	 * model_decode() puts every path, name, id, import list and signal
+	 * in this one block (features with the same name share one string:
+	 * treat them as read-only); model_release() frees the block and only
+	 * the items that lie outside it (those added with model_add_*()).
+	 */
+	unsigned char *block;
+	size_t block_size;
 };
 
 void model_init(struct model *m);

@@ -361,7 +361,7 @@ struct side {
 	git_oid id;
 	git_commit *commit;
 	git_tree *tree;
-	struct note_entry *notes;	/* sorted by commit, loaded on demand */
+	struct note_entry *notes;	/* by commit, listed on demand */
 	size_t nr, alloc;
 };
 

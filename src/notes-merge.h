@@ -10,8 +10,8 @@
 /* What notes_merge() did. */
 enum notes_merge_result {
 	NOTES_MERGE_UP_TO_DATE = 0,	/* nothing new on the remote side */
-	NOTES_MERGE_FAST_FORWARD = 1,	/* ours was behind: moved to theirs */
-	NOTES_MERGE_MERGED = 2,		/* a notes commit with both parents */
+	NOTES_MERGE_FAST_FORWARD = 1,	/* ours was behind: now theirs */
+	NOTES_MERGE_MERGED = 2,		/* a commit with both parents */
 };
 
 /*

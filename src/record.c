@@ -460,7 +460,7 @@ int record_build_model(struct model *out, git_repository *repo,
 	git_oid_tostr(out->commit, sizeof(out->commit), git_commit_id(commit));
 	for (size_t i = 0; i < junit->nr; i++)
 		in_tests += junit->cases[i].time;
-	clock_gettime(CLOCK_REALTIME, &now);	/* sync: latest recording wins */
+	clock_gettime(CLOCK_REALTIME, &now);	/* sync: the latest wins */
 	flag_index = model_add_flag(out, flag, out->commit, junit->suite_time,
 				    junit->suite_time > in_tests ?
 				    junit->suite_time - in_tests : 0,

@@ -88,7 +88,7 @@ static int load_model(struct selection *s, git_repository *repo,
 				       git_commit_id(base), o->search_depth);
 	if (found < 0)
 		goto cleanup;
-	if (!found && o->fallback && o->collected) {
+	if (!found && o->fallback && (o->collected || o->probe)) {
 		struct sbuf why = SBUF_INIT;
 
 		sbuf_addf(&why, "no model for %.12s or its %u nearest ancestors "
@@ -589,6 +589,19 @@ int select_apply_config(struct select_options *o, git_repository *repo,
 	return o->budget && select_parse_budget(o->budget, 0) < 0 ? -1 : 0;
 }
 
+int select_parse_positionals(struct select_options *o, int argc,
+			     const char **argv, char **owned)
+{
+	int dashdash = argc;
+
+	for (int i = 0; i < argc && dashdash == argc; i++)
+		if (!strcmp(argv[i], "--"))
+			dashdash = i;
+	for (int i = dashdash + 1; i < argc; i++)
+		strlist_append(&o->pathspec, argv[i]);
+	return select_parse_revisions(o, dashdash, argv, owned);
+}
+
 int select_parse_confidence(struct select_options *o, const char *value)
 {
 	char *end;
@@ -696,7 +709,8 @@ int select_run(struct selection *s, git_repository *repo,
 			      git_commit_id(head));
 	found = load_model(s, repo, base, o);
 	if (found == 1) {
-		choose_everything(s, o);
+		if (o->collected)
+			choose_everything(s, o);
 		ret = 0;
 		goto cleanup;
 	}

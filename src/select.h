@@ -8,6 +8,7 @@
 #include "diff.h"
 #include "impact.h"
 #include "model.h"
+#include "parse-opts.h"
 #include "strlist.h"
 
 struct select_options {
@@ -30,10 +31,13 @@ struct select_options {
 	/* With collected: when no model is in reach, choose every collected
 	 * test and give the reason instead of failing. */
 	int fallback;
+	/* With fallback and no collection yet: only find out whether
+	 * anything would be chosen (a missing model sets fallback_reason). */
+	int probe;
 };
 
 #define SELECT_OPTIONS_INIT { NULL, NULL, 0, 0, NULL, STRLIST_INIT, NULL, \
-			      0, 0, 0.0, NULL, 100, NULL, NULL, 0 }
+			      0, 0, 0.0, NULL, 100, NULL, NULL, 0, 0 }
 
 struct selected_test {
 	const char *id;		/* borrowed from the model or new_tests */
@@ -78,6 +82,27 @@ int select_run(struct selection *out, git_repository *repo,
 	       const struct select_options *o);
 
 void selection_release(struct selection *s);
+
+/* The option-table lines select and run share; confidence and staged are
+ * a const char * and an int of the caller's. */
+#define OPT_SELECT_COMMON(o, confidence, staged) \
+	OPT_STRING('t', "time", &(o)->budget, "seconds", \
+		   "budget for the selected tests: seconds or N% of the suite"), \
+	OPT_BOOL(0, "wall", &(o)->wall, \
+		 "charge the run's start-up overhead to the budget"), \
+	OPT_STRING(0, "confidence", &(confidence), "share", \
+		   "smallest set reaching this share of the change signal"), \
+	OPT_BOOL(0, "cached", &(o)->cached, "the index against the base"), \
+	OPT_BOOL(0, "staged", &(staged), "synonym for --cached"), \
+	OPT_STRING(0, "ref", &(o)->notes_ref, "ref", \
+		   "notes ref (default refs/notes/covopt)")
+
+/*
+ * The arguments left after option parsing (with PARSE_OPT_KEEP_DASHDASH):
+ * revisions, then "--" and paths. 0, or -1 after an error.
+ */
+int select_parse_positionals(struct select_options *o, int argc,
+			     const char **argv, char **owned);
 
 /*
  * Revisions as git diff takes them: nothing, "A", "A B", "A..B", "A...B"

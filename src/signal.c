@@ -57,42 +57,41 @@ unsigned char *signal_writer_finish(struct signal_writer *w, size_t *len)
 	return bytes;
 }
 
-void signal_iter_init(struct signal_iter *it, const unsigned char *buf,
-		      size_t len)
+/* The rest of a signal varint whose first byte, in *v, has the high bit. */
+static int long_entry(const unsigned char **p, const unsigned char *end,
+		      uint64_t *v)
 {
-	it->p = buf;
-	it->end = buf + len;
-	it->feature = 0;
-	it->q = 0;
-	it->first = 1;
-}
+	unsigned shift = 7;
 
-int signal_iter_next(struct signal_iter *it)
-{
-	uint64_t v = 0;
-	unsigned shift = 0;
-	uint64_t delta;
-
-	if (it->p >= it->end)
-		return 0;
+	*v &= 0x7f;
 	for (;;) {
 		unsigned char byte;
 
-		if (it->p >= it->end || shift > 35)
+		if (*p >= end || shift > 35)
 			return -1;
-		byte = *it->p++;
-		v |= (uint64_t)(byte & 0x7f) << shift;
+		byte = *(*p)++;
+		*v |= (uint64_t)(byte & 0x7f) << shift;
 		shift += 7;
 		if (!(byte & 0x80))
-			break;
+			return 0;
 	}
-	delta = v >> 4;
-	if (!it->first && !delta)
-		return -1;
-	if (delta > UINT32_MAX - (uint64_t)it->feature)
-		return -1;
-	it->feature += (uint32_t)delta;
-	it->q = (unsigned)(v & 0xf) + 1;
-	it->first = 0;
-	return 1;
+}
+
+/* signal_iter_next()'s rules in one loop: models hold millions of pairs. */
+int signal_check(const unsigned char *buf, size_t len, uint32_t limit)
+{
+	const unsigned char *p = buf, *end = len ? buf + len : buf;
+	uint64_t feature = 0, v;
+
+	for (int first = 1; p < end; first = 0) {
+		v = *p++;
+		if ((v & 0x80) && long_entry(&p, end, &v))
+			return -1;
+		if (!first && !(v >> 4))
+			return -1;	/* the same feature twice */
+		feature += v >> 4;	/* at most 2^38 a step: no overflow */
+		if (feature >= limit)
+			return -1;
+	}
+	return 0;
 }

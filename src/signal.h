@@ -34,9 +34,57 @@ struct signal_iter {
 	unsigned q;
 	int first;
 };
-void signal_iter_init(struct signal_iter *it, const unsigned char *buf,
-		      size_t len);
-/* 1 with it->feature and it->q set, 0 at the end, -1 on malformed bytes. */
-int signal_iter_next(struct signal_iter *it);
+
+static inline void signal_iter_init(struct signal_iter *it,
+				    const unsigned char *buf, size_t len)
+{
+	it->p = buf;
+	it->end = len ? buf + len : buf;
+	it->feature = 0;
+	it->q = 0;
+	it->first = 1;
+}
+
+/*
+ * 1 with it->feature and it->q set, 0 at the end, -1 on malformed bytes:
+ * a varint cut short or over 6 bytes, a zero delta after the first entry,
+ * a feature past UINT32_MAX. Inline: select and validation call it per pair.
+ */
+static inline int signal_iter_next(struct signal_iter *it)
+{
+	uint64_t v, delta;
+
+	if (it->p >= it->end)
+		return 0;
+	v = *it->p++;
+	if (v & 0x80) {		/* rare: a delta of 8 or more features */
+		unsigned shift = 7;
+
+		v &= 0x7f;
+		for (;;) {
+			unsigned char byte;
+
+			if (it->p >= it->end || shift > 35)
+				return -1;
+			byte = *it->p++;
+			v |= (uint64_t)(byte & 0x7f) << shift;
+			shift += 7;
+			if (!(byte & 0x80))
+				break;
+		}
+	}
+	delta = v >> 4;
+	if (!it->first && !delta)
+		return -1;
+	if (delta > UINT32_MAX - (uint64_t)it->feature)
+		return -1;
+	it->feature += (uint32_t)delta;
+	it->q = (unsigned)(v & 0xf) + 1;
+	it->first = 0;
+	return 1;
+}
+
+/* 0 if buf (len bytes) is well formed, every feature below limit; else -1. */
+int signal_check(const unsigned char *buf, size_t len, uint32_t limit);
 
 #endif

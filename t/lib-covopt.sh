@@ -66,3 +66,17 @@ covopt_record () {
 	covopt_run_pytest &&
 	git covopt record --coverage .coverage --junit junit.xml "$@"
 }
+
+# edit FILE PYTHON-EXPR: rewrite FILE as the Python expression over its
+# text "s" (e.g. 's.replace("a", "b")'); an edit that changes nothing fails.
+edit () {
+	"$PYTHON" - "$@" <<-\EOF
+	import sys
+	path, expr = sys.argv[1], sys.argv[2]
+	s = open(path).read()
+	new = eval(expr)
+	if new == s:
+	    sys.exit("edit of %s changed nothing" % path)
+	open(path, "w").write(new)
+	EOF
+}

@@ -54,19 +54,6 @@ run_selected () {
 	fi
 }
 
-# edit FILE PYTHON-EXPR: rewrite FILE as the expression over its text "s".
-edit () {
-	"$PYTHON" - "$@" <<-\EOF
-	import sys
-	path, expr = sys.argv[1], sys.argv[2]
-	s = open(path).read()
-	new = eval(expr)
-	if new == s:
-	    sys.exit("edit of %s changed nothing" % path)
-	open(path, "w").write(new)
-	EOF
-}
-
 TO_GRAMS_BODY='s.replace("    return amount * factor(unit)\n", "    grams = amount * factor(unit)\n    return grams\n")'
 
 test_expect_success 'setup: a recorded example project' '

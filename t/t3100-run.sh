@@ -8,19 +8,6 @@ test_description='git covopt run and its runners'
 
 require_pytest
 
-# edit FILE PYTHON-EXPR: rewrite FILE as the expression over its text "s".
-edit () {
-	"$PYTHON" - "$@" <<-\EOF
-	import sys
-	path, expr = sys.argv[1], sys.argv[2]
-	s = open(path).read()
-	new = eval(expr)
-	if new == s:
-	    sys.exit("edit of %s changed nothing" % path)
-	open(path, "w").write(new)
-	EOF
-}
-
 TO_GRAMS_BODY='s.replace("    return amount * factor(unit)\n", "    grams = amount * factor(unit)\n    return grams\n")'
 BREAK_TO_GRAMS='s.replace("    return amount * factor(unit)\n", "    return amount * factor(unit) + 1\n")'
 

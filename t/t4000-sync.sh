@@ -8,19 +8,6 @@ test_description='git covopt fetch/push: models travel between clones and merge 
 
 require_pytest
 
-# edit FILE PYTHON-EXPR: rewrite FILE as the expression over its text "s".
-edit () {
-	"$PYTHON" - "$@" <<-\EOF
-	import sys
-	path, expr = sys.argv[1], sys.argv[2]
-	s = open(path).read()
-	new = eval(expr)
-	if new == s:
-	    sys.exit("edit of %s changed nothing" % path)
-	open(path, "w").write(new)
-	EOF
-}
-
 # reset_notes: the remote without notes; each clone back to the notes it
 # recorded itself (saved in refs/notes/saved), with no remote-tracking ones.
 reset_notes () {

@@ -10,19 +10,6 @@ require_pytest
 
 HOOKS=repo/.git/hooks
 
-# edit FILE PYTHON-EXPR: rewrite FILE as the expression over its text "s".
-edit () {
-	"$PYTHON" - "$@" <<-\EOF
-	import sys
-	path, expr = sys.argv[1], sys.argv[2]
-	s = open(path).read()
-	new = eval(expr)
-	if new == s:
-	    sys.exit("edit of %s changed nothing" % path)
-	open(path, "w").write(new)
-	EOF
-}
-
 BREAK_FACTOR='s.replace("        return GRAMS_PER_UNIT[unit]\n", "        return GRAMS_PER_UNIT[unit] + 1\n")'
 TO_GRAMS_BODY='s.replace("    return amount * factor(unit)\n", "    grams = amount * factor(unit)\n    return grams\n")'
 

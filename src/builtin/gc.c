@@ -363,20 +363,6 @@ static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
 	return err < 0 ? err : 0;
 }
 
-/* The committer of the notes commit, as notes-store writes it. */
-static int gc_signature(git_signature **out, git_repository *repo)
-{
-	const char *name = getenv("GIT_COMMITTER_NAME");
-	const char *email = getenv("GIT_COMMITTER_EMAIL");
-
-	if (name && *name && email && *email &&
-	    !git_signature_now(out, name, email))
-		return 0;
-	if (!git_signature_default(out, repo))
-		return 0;
-	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
-}
-
 /*
  * Commit the tree of tip without the dropped notes, parent tip, and move
  * ref from tip to it. 0 done, 1 someone moved the ref meanwhile, -1 error.
@@ -388,34 +374,24 @@ static int write_without(git_repository *repo, const char *ref,
 	git_commit *tip = NULL;
 	git_tree *tree = NULL, *new_tree = NULL;
 	git_signature *sig = NULL;
-	git_reference *moved = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	git_oid tree_id, id;
 	size_t left;
-	int r, ret = -1;
+	int ret = -1;
 
 	if (git_commit_lookup(&tip, repo, tip_id) < 0 ||
 	    git_commit_tree(&tree, tip) < 0 ||
 	    filter_tree(&tree_id, &left, repo, tree, hex, 0, n) < 0 ||
 	    git_tree_lookup(&new_tree, repo, &tree_id) < 0 ||
-	    gc_signature(&sig, repo) < 0 ||
+	    notes_store_signature(&sig, repo) < 0 ||
 	    git_commit_create(&id, repo, NULL, sig, sig, NULL, message,
 			      new_tree, 1, (const git_commit **)&tip) < 0) {
 		error_git("cannot write notes commit for '%s'", ref);
 		goto cleanup;
 	}
-	r = git_reference_create_matching(&moved, repo, ref, &id, 1, tip_id,
-					  "notes: git covopt gc");
-	if (r == GIT_EMODIFIED || r == GIT_ELOCKED || r == GIT_ENOTFOUND) {
-		git_error_clear();
-		ret = 1;
-	} else if (r < 0) {
-		error_git("cannot update '%s'", ref);
-	} else {
-		ret = 0;
-	}
+	ret = notes_store_move_ref(repo, ref, tip_id, &id,
+				   "notes: git covopt gc");
 cleanup:
-	git_reference_free(moved);
 	git_signature_free(sig);
 	git_tree_free(new_tree);
 	git_tree_free(tree);

@@ -188,6 +188,29 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	return status < 0 ? 1 : status;
 }
 
+/*
+ * A change that reaches no test needs no collection either (a comment-only
+ * commit through the hook starts no pytest): 1 when there is nothing to
+ * run (said on stderr), 0 when the suite must be collected, -1 on error.
+ */
+static int nothing_to_run(git_repository *repo, const struct select_options *o)
+{
+	struct select_options probe = *o;
+	struct selection s;
+	int ret;
+
+	probe.probe = 1;
+	if (select_run(&s, repo, &probe) < 0) {
+		selection_release(&s);
+		return -1;
+	}
+	ret = !s.fallback_reason && !s.nr;
+	if (ret)
+		fprintf(stderr, "git covopt run: no test to run\n");
+	selection_release(&s);
+	return ret;
+}
+
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
@@ -212,16 +235,9 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	const char *confidence = NULL;
 	char *owned = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
-	int dashdash = -1, staged = 0, ret = COVOPT_EXIT_FAILURE;
+	int staged = 0, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
-		OPT_STRING('t', "time", &o.budget, "seconds",
-			   "budget for the selected tests: seconds or N% of the suite"),
-		OPT_BOOL(0, "wall", &o.wall,
-			 "charge the run's start-up overhead to the budget"),
-		OPT_STRING(0, "confidence", &confidence, "share",
-			   "smallest set reaching this share of the change signal"),
-		OPT_BOOL(0, "cached", &o.cached, "the index against the base"),
-		OPT_BOOL(0, "staged", &staged, "synonym for --cached"),
+		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_STRING(0, "runner", &ro.runner, "name",
 			   "runner from .covopt.yml (default pytest)"),
 		OPT_BOOL(0, "dry-run", &ro.dry_run, "print what would run"),
@@ -236,21 +252,13 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		OPT_STRING(0, "rest", &ro.rest, "file",
 			   "write the tests not selected to a file"),
 		OPT_COUNT('v', "verbose", &ro.verbose, "explain the choice on stderr"),
-		OPT_STRING(0, "ref", &o.notes_ref, "ref",
-			   "notes ref (default refs/notes/covopt)"),
 		OPT_END(),
 	};
 
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
-	for (int i = 0; i < argc && dashdash < 0; i++)
-		if (!strcmp(argv[i], "--"))
-			dashdash = i;
-	for (int i = dashdash + 1; dashdash >= 0 && i < argc; i++)
-		strlist_append(&o.pathspec, argv[i]);
 	o.cached |= staged;
-	if (select_parse_revisions(&o, dashdash >= 0 ? dashdash : argc, argv,
-				   &owned) < 0)
+	if (select_parse_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	config_init(&cfg);
 	if (select_parse_confidence(&o, confidence) < 0 ||
@@ -259,12 +267,21 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	config_release(&cfg);
 	if (repo_load_config(&cfg, repo) < 0 ||
 	    select_apply_config(&o, repo, &cfg) < 0 ||
-	    !(r = pick_runner(&cfg, ro.runner)) ||
-	    runner_collect(&collected, r) < 0)
+	    !(r = pick_runner(&cfg, ro.runner)))
 		goto cleanup;
 	o.config = &cfg;
-	o.collected = &collected;
 	o.fallback = 1;
+	if (!ro.observe && !ro.dry_run) {
+		int nothing = nothing_to_run(repo, &o);
+
+		if (nothing) {
+			ret = nothing < 0 ? COVOPT_EXIT_FAILURE : 0;
+			goto cleanup;
+		}
+	}
+	if (runner_collect(&collected, r) < 0)
+		goto cleanup;
+	o.collected = &collected;
 	if (select_run(&s, repo, &o) < 0) {
 		selection_release(&s);
 		goto cleanup;

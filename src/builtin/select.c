@@ -28,21 +28,14 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	struct select_options o = SELECT_OPTIONS_INIT;
 	struct covopt_config cfg;
 	struct selection s;
-	int verbose = 0, nul = 0, json = 0, staged = 0, dashdash = -1;
+	int verbose = 0, nul = 0, json = 0, staged = 0;
 	const char *confidence = NULL, *shard = NULL, *rest = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	char *owned = NULL;
 	const struct opt_spec options[] = {
-		OPT_STRING('t', "time", &o.budget, "seconds",
-			   "budget for the selected tests: seconds or N% of the suite"),
-		OPT_BOOL(0, "wall", &o.wall,
-			 "charge the run's start-up overhead to the budget"),
-		OPT_STRING(0, "confidence", &confidence, "share",
-			   "smallest set reaching this share of the change signal"),
+		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_INT('n', NULL, &o.top_n, "n",
 			"only the top N tests by initial score compete"),
-		OPT_BOOL(0, "cached", &o.cached, "the index against the base"),
-		OPT_BOOL(0, "staged", &staged, "synonym for --cached"),
 		OPT_STRING(0, "diff", &o.diff_file, "file",
 			   "read a unified diff from a file ('-': stdin)"),
 		OPT_BOOL('z', NULL, &nul, "terminate test ids with NUL"),
@@ -52,24 +45,14 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 			   "print part K of N parts of balanced cost"),
 		OPT_STRING(0, "rest", &rest, "file",
 			   "write the tests not selected to a file"),
-		OPT_STRING(0, "ref", &o.notes_ref, "ref",
-			   "notes ref (default refs/notes/covopt)"),
 		OPT_END(),
 	};
 	int ret = COVOPT_EXIT_FAILURE;
 
 	argc = parse_options(argc, argv, options, select_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
-	for (int i = 0; i < argc; i++)
-		if (!strcmp(argv[i], "--")) {
-			dashdash = i;
-			break;
-		}
-	if (dashdash >= 0)
-		for (int i = dashdash + 1; i < argc; i++)
-			strlist_append(&o.pathspec, argv[i]);
 	o.cached |= staged;
-	if (select_parse_revisions(&o, dashdash >= 0 ? dashdash : argc, argv, &owned) < 0 ||
+	if (select_parse_positionals(&o, argc, argv, &owned) < 0 ||
 	    select_parse_confidence(&o, confidence) < 0 ||
 	    (shard && shard_parse(&shard_k, &shard_n, shard) < 0))
 		usage_with_options(select_usage, options);

@@ -35,7 +35,7 @@ struct sync_options {
 	int quiet;
 	char *remote;		/* the remote in use */
 	char *ref;		/* our notes ref */
-	char *tracking;		/* where the remote's notes are fetched */
+	char *tracking;		/* where their notes are fetched */
 };
 
 static void sync_options_release(struct sync_options *o)
@@ -68,22 +68,37 @@ cleanup:
 	return remote;
 }
 
+/*
+ * A configured remote has a URL (or a push URL). Read from the config:
+ * libgit2 1.5's git_remote_lookup() leaks pcre2 match data.
+ */
+static int remote_exists(git_repository *repo, const char *name)
+{
+	static const char *const keys[] = { "url", "pushurl" };
+	int found = 0;
+
+	for (size_t i = 0; !found && i < 2; i++) {
+		struct sbuf key = SBUF_INIT;
+		char *value;
+
+		sbuf_addf(&key, "remote.%s.%s", name, keys[i]);
+		value = repo_config_string(repo, key.buf);
+		found = !!value;
+		free(value);
+		sbuf_release(&key);
+	}
+	return found;
+}
+
 /* Fill o->remote, o->ref and o->tracking; the remote must exist. */
 static int resolve_names(struct sync_options *o, git_repository *repo)
 {
-	git_remote *remote = NULL;
-	int r;
-
 	if (o->remote_opt)
 		o->remote = xstrdup(o->remote_opt);
 	else if (!(o->remote = branch_remote(repo)))
 		o->remote = xstrdup("origin");
-	r = git_remote_lookup(&remote, repo, o->remote);
-	git_remote_free(remote);
-	if (r == GIT_ENOTFOUND || r == GIT_EINVALIDSPEC)
+	if (!remote_exists(repo, o->remote))
 		return error("no such remote '%s'", o->remote);
-	if (r < 0)
-		return error_git("cannot read remote '%s'", o->remote);
 	if (!(o->ref = notes_store_ref_name(repo, o->ref_opt)) ||
 	    !(o->tracking = notes_merge_remote_ref(o->ref, o->remote)))
 		return -1;
@@ -107,9 +122,7 @@ static int remote_has_notes(const struct sync_options *o)
 	if (status == 0) {
 		/* the pattern also matches longer names ending in it */
 		sbuf_addf(&line, "\t%s\n", o->ref);
-		for (const char *p = c.out.buf; (p = strstr(p, line.buf));
-		     p += line.len)
-			found = 1;
+		found = !!strstr(c.out.buf, line.buf);
 	} else if (status != LS_REMOTE_NO_MATCH) {
 		found = error("cannot list the refs of remote '%s'",
 			      o->remote);
@@ -186,51 +199,72 @@ static int fetch_and_merge(const struct sync_options *o,
 /* --setup                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Is spec among the remote's fetch (push) refspecs? 1, 0 or -1. */
-static int has_refspec(git_repository *repo, const char *name,
-		       const char *spec, int push, size_t *nr)
-{
-	git_remote *remote = NULL;
-	git_strarray specs = { NULL, 0 };
-	int found = 0;
+/* What the remote's fetch (push) refspecs hold. */
+struct refspec_scan {
+	const char *want;
+	int found;
+	size_t nr;
+};
 
-	if (git_remote_lookup(&remote, repo, name) < 0 ||
-	    (push ? git_remote_get_push_refspecs(&specs, remote) :
-		    git_remote_get_fetch_refspecs(&specs, remote)) < 0) {
-		git_remote_free(remote);
-		return error_git("cannot read remote '%s'", name);
-	}
-	for (size_t i = 0; i < specs.count; i++)
-		found |= !strcmp(specs.strings[i], spec);
-	*nr = specs.count;
-	git_strarray_dispose(&specs);
-	git_remote_free(remote);
-	return found;
+static int scan_refspec(const git_config_entry *e, void *payload)
+{
+	struct refspec_scan *scan = payload;
+
+	scan->nr++;
+	scan->found |= !strcmp(e->value, scan->want);
+	return 0;
 }
 
-/* Add spec to the remote's fetch (push) refspecs unless it is there. */
-static int add_refspec(git_repository *repo, const char *name,
-		       const char *spec, int push, size_t *had)
+/* Look for spec among remote.<name>.fetch (push). 0 or -1. */
+static int find_refspec(struct refspec_scan *scan, git_repository *repo,
+			const char *name, const char *spec, int push)
 {
-	int r = has_refspec(repo, name, spec, push, had);
+	git_config *cfg = NULL;
+	struct sbuf key = SBUF_INIT;
+	int r;
 
-	if (r)
-		return r < 0 ? -1 : 0;
-	r = push ? git_remote_add_push(repo, name, spec) :
-		   git_remote_add_fetch(repo, name, spec);
-	if (r < 0)
-		return error_git("cannot configure remote '%s'", name);
-	return 0;
+	memset(scan, 0, sizeof(*scan));
+	scan->want = spec;
+	sbuf_addf(&key, "remote.%s.%s", name, push ? "push" : "fetch");
+	r = git_repository_config_snapshot(&cfg, repo);
+	if (!r)
+		r = git_config_get_multivar_foreach(cfg, key.buf, NULL,
+						    scan_refspec, scan);
+	git_config_free(cfg);
+	if (r < 0 && r != GIT_ENOTFOUND)
+		error_git("cannot read '%s'", key.buf);
+	sbuf_release(&key);
+	return r < 0 && r != GIT_ENOTFOUND ? -1 : 0;
+}
+
+/* git config --add remote.<name>.fetch (push) <spec>. 0 or -1. */
+static int add_refspec(const char *name, const char *spec, int push)
+{
+	struct sbuf key = SBUF_INIT;
+	const char *argv[] = { "git", "config", "--add", NULL, spec, NULL };
+	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	int status;
+
+	sbuf_addf(&key, "remote.%s.%s", name, push ? "push" : "fetch");
+	argv[3] = key.buf;
+	status = run_command(&c);
+	if (status)
+		error("cannot add '%s' to '%s'", spec, key.buf);
+	sbuf_release(&key);
+	sbuf_release(&c.out);
+	return status ? -1 : 0;
 }
 
 static int setup_fetch(const struct sync_options *o, git_repository *repo)
 {
 	struct sbuf spec = SBUF_INIT;
-	size_t had;
+	struct refspec_scan scan;
 	int ret;
 
 	sbuf_addf(&spec, "+%s:%s", o->ref, o->tracking);
-	ret = add_refspec(repo, o->remote, spec.buf, 0, &had);
+	ret = find_refspec(&scan, repo, o->remote, spec.buf, 0);
+	if (!ret && !scan.found)
+		ret = add_refspec(o->remote, spec.buf, 0);
 	if (!ret && !o->quiet)
 		fprintf(stderr, "'git fetch %s' now brings '%s' into '%s'\n",
 			o->remote, o->ref, o->tracking);
@@ -243,20 +277,18 @@ static int setup_fetch(const struct sync_options *o, git_repository *repo)
 static int setup_push(const struct sync_options *o, git_repository *repo)
 {
 	struct sbuf spec = SBUF_INIT;
-	size_t had = 0, unused;
+	struct refspec_scan scan;
 	int ret;
 
 	sbuf_addf(&spec, "%s:%s", o->ref, o->ref);
-	ret = has_refspec(repo, o->remote, spec.buf, 1, &had);
-	if (!ret && !had)
-		ret = add_refspec(repo, o->remote, "HEAD", 1, &unused);
-	if (!ret)
-		ret = add_refspec(repo, o->remote, spec.buf, 1, &unused);
-	if (ret > 0)
-		ret = 0;
+	ret = find_refspec(&scan, repo, o->remote, spec.buf, 1);
+	if (!ret && !scan.nr)
+		ret = add_refspec(o->remote, "HEAD", 1);
+	if (!ret && !scan.found)
+		ret = add_refspec(o->remote, spec.buf, 1);
 	if (!ret && !o->quiet)
 		fprintf(stderr, "'git push %s' now pushes '%s'%s\n", o->remote,
-			o->ref, had ? "" : " and the current branch");
+			o->ref, scan.nr ? "" : " and the current branch");
 	sbuf_release(&spec);
 	return ret;
 }

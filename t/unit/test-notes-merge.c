@@ -174,6 +174,10 @@ static void encode_spec(struct sbuf *out, const struct spec *sp)
 #define A HEX_A
 #define B HEX_B
 
+/* The same test, as each side of a same-flag case records it. */
+#define T1 { "t::1", "default", 1, { "x.py::f" } }
+#define T2 { "t::2", "default", 2, { "y.py::g" } }
+
 struct merge_case {
 	const char *what;
 	struct spec a, b;
@@ -190,20 +194,20 @@ static const struct merge_case merge_cases[] = {
 	  "default@0:10 e2e@0:5 | t::1/default/1[x.py::f] "
 	  "t::2/default/2[x.py::f,z.py::h] t::3/e2e/3[y.py::g,z.py::h]" },
 	{ "same flag: the later recording wins",
-	  { { { "default", A, 10 } }, { { "t::1", "default", 1, { "x.py::f" } } } },
-	  { { { "default", A, 20 } }, { { "t::2", "default", 2, { "y.py::g" } } } },
+	  { { { "default", A, 10 } }, { T1 } },
+	  { { { "default", A, 20 } }, { T2 } },
 	  "default@0:20 | t::2/default/2[y.py::g]" },
 	{ "same flag: the later recording wins, from either side",
-	  { { { "default", A, 30 } }, { { "t::1", "default", 1, { "x.py::f" } } } },
-	  { { { "default", A, 20 } }, { { "t::2", "default", 2, { "y.py::g" } } } },
+	  { { { "default", A, 30 } }, { T1 } },
+	  { { { "default", A, 20 } }, { T2 } },
 	  "default@0:30 | t::1/default/1[x.py::f]" },
 	{ "a recording on the commit beats a later one carried forward",
-	  { { { "default", A, 10 } }, { { "t::1", "default", 1, { "x.py::f" } } } },
-	  { { { "default", B, 99 } }, { { "t::2", "default", 2, { "y.py::g" } } } },
+	  { { { "default", A, 10 } }, { T1 } },
+	  { { { "default", B, 99 } }, { T2 } },
 	  "default@0:10 | t::1/default/1[x.py::f]" },
 	{ "a full tie goes to the second model",
-	  { { { "default", A, 10 } }, { { "t::1", "default", 1, { "x.py::f" } } } },
-	  { { { "default", A, 10 } }, { { "t::2", "default", 2, { "y.py::g" } } } },
+	  { { { "default", A, 10 } }, { T1 } },
+	  { { { "default", A, 10 } }, { T2 } },
 	  "default@0:10 | t::2/default/2[y.py::g]" },
 	{ "a test both flags bring belongs to the winning flag",
 	  { { { "default", A, 10 }, { "unit", A, 1 } },
@@ -216,7 +220,7 @@ static const struct merge_case merge_cases[] = {
 	  "t::2/default/2[x.py::f] t::3/e2e/3[]" },
 	{ "a flag that lost keeps none of its tests; one without tests stays",
 	  { { { "default", A, 10 }, { "slow", A, 3 } },
-	    { { "t::1", "default", 1, { "x.py::f" } } } },
+	    { T1 } },
 	  { { { "default", A, 11 } }, { { 0 } } },
 	  "default@0:11 slow@0:3 |" },
 };
@@ -322,7 +326,8 @@ static void test_remote_ref_name(void **state)
 	} cases[] = {
 		{ "refs/notes/covopt", "origin",
 		  "refs/notes/covopt-remotes/origin" },
-		{ "refs/notes/ci", "up/stream", "refs/notes/ci-remotes/up/stream" },
+		{ "refs/notes/ci", "up/stream",
+		  "refs/notes/ci-remotes/up/stream" },
 		{ "refs/notes/covopt", "bad..name", NULL },
 		{ "refs/notes/covopt", "a b", NULL },
 	};
@@ -377,8 +382,8 @@ static int scratch_setup(void **state)
 		const git_commit *parents[1] = { parent };
 
 		if (git_commit_create(&s->commits[i], s->repo, NULL, sig, sig,
-				      NULL, i ? "next" : "root", tree, i ? 1 : 0,
-				      parents) < 0)
+				      NULL, i ? "next" : "root", tree,
+				      i ? 1 : 0, parents) < 0)
 			return -1;
 		git_commit_free(parent);
 		if (git_commit_lookup(&parent, s->repo, &s->commits[i]) < 0)
@@ -595,7 +600,8 @@ static void test_notes_merge_both_corrupt(void **state)
 static void test_find_nearest_any(void **state)
 {
 	static const struct {
-		const char *local_at, *a_at, *b_at;	/* commit noted, "" none */
+		/* the commit each ref notes, "" for none */
+		const char *local_at, *a_at, *b_at;
 		unsigned max_depth;
 		int expect;		/* 1 found, 0 none */
 		int commit;		/* found at */

@@ -184,6 +184,7 @@ static void test_malformed(void **state)
 			k++;
 		assert_int_equal(r, -1);
 		assert_int_equal(k, c->good);
+		assert_int_equal(signal_check(buf, c->len, UINT32_MAX), -1);
 		free(buf);
 	}
 }
@@ -201,6 +202,57 @@ static void test_feature_zero_first_only(void **state)
 	assert_int_equal(it.feature, 1);
 	assert_int_equal(it.q, 1);
 	assert_int_equal(signal_iter_next(&it), 0);
+}
+
+/* What signal_check() must say: the iterator's verdict plus the limit. */
+static int iter_check(const unsigned char *buf, size_t len, uint32_t limit)
+{
+	struct signal_iter it;
+	int r;
+
+	signal_iter_init(&it, buf, len);
+	while ((r = signal_iter_next(&it)) > 0)
+		if (it.feature >= limit)
+			return -1;
+	return r;
+}
+
+static void test_check(void **state)
+{
+	static const uint32_t features[] = { 0, 7, 8, 300, 70000, 70001,
+					     1u << 30 };
+	static const uint32_t limits[] = { 0, 1, 5, 300, UINT32_MAX };
+	struct signal_writer w;
+	unsigned char *buf, b[3];
+	size_t len, n = sizeof(features) / sizeof(features[0]);
+
+	/* 1- to 5-byte entries: in range up to the last feature only */
+	signal_writer_init(&w);
+	for (size_t i = 0; i < n; i++)
+		signal_writer_add(&w, features[i], (unsigned)i % 16 + 1);
+	buf = signal_writer_finish(&w, &len);
+	assert_int_equal(signal_check(buf, len, features[n - 1] + 1), 0);
+	assert_int_equal(signal_check(buf, len, features[n - 1]), -1);
+	assert_int_equal(signal_check(buf, len, 70001), -1);
+	assert_int_equal(signal_check(buf, len - 1, UINT32_MAX), -1);
+	free(buf);
+	assert_int_equal(signal_check(NULL, 0, 0), 0);
+	assert_int_equal(signal_check((const unsigned char *)"\x0f", 1, 0),
+			 -1);
+	/* every 1- and 2-byte input, and a spread of 3-byte ones, agree */
+	for (unsigned v = 0; v < 1u << 16; v++) {
+		b[0] = (unsigned char)(v & 0xff);
+		b[1] = (unsigned char)(v >> 8);
+		b[2] = (unsigned char)(v * 37 >> 3);
+		for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++)
+			for (size_t l = 1; l <= 3; l++)
+				if (signal_check(b, l, limits[k]) !=
+				    iter_check(b, l, limits[k]))
+					fail_msg("check and iterator differ "
+						 "on %02x %02x %02x (%zu "
+						 "bytes), limit %u", b[0], b[1],
+						 b[2], l, limits[k]);
+	}
 }
 
 /* Run fn in a child and expect it to abort, as BUG() does. */
@@ -265,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_quantize),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_feature_zero_first_only),
+		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_writer_bugs),
 	};
 
