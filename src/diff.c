@@ -297,15 +297,11 @@ static int diff_lines(struct compute *c, struct file_change *fc,
 	}
 	if (o->len == n->len && !memcmp(o->buf, n->buf, o->len))
 		return 0;
-	if (s->new_blob)
-		ret = git_diff_blobs(s->old_blob, NULL, s->new_blob, NULL,
-				     &c->text_opts, NULL, NULL, text_hunk_cb,
-				     NULL, fc);
-	else
-		ret = git_diff_blob_to_buffer(s->old_blob, NULL, n->buf,
-					      n->len, NULL, &c->text_opts,
-					      NULL, NULL, text_hunk_cb, NULL,
-					      fc);
+	/* the contents are loaded already; diffing buffers skips the
+	 * per-call attribute and driver lookups of git_diff_blobs */
+	ret = git_diff_buffers(o->buf, o->len, NULL, n->buf, n->len, NULL,
+			       &c->text_opts, NULL, NULL, text_hunk_cb, NULL,
+			       fc);
 	if (ret < 0)
 		return error_git("cannot diff '%s'", change_key(fc));
 	return 0;
