@@ -91,6 +91,9 @@ static int run_builtin(const struct command *c, int argc, const char **argv)
 	git_repository *repo = NULL;
 	int ret;
 
+	/* "-h" prints the usage before anything needs a repository */
+	if (argc > 1 && !strcmp(argv[1], "-h"))
+		return c->fn(argc, argv, NULL);
 	if (repo_open(&repo) < 0)
 		return COVOPT_EXIT_FATAL;
 	ret = c->fn(argc, argv, repo);

@@ -2,6 +2,7 @@
  * Reading the file here keeps config.c free of libgit2, so it stays a pure, unit-tested parser. */
 #include <stdlib.h>
 #include <unistd.h>
+#include "notes-store.h"
 #include "repo-config.h"
 #include "repo.h"
 #include "sbuf.h"
@@ -46,4 +47,17 @@ int repo_load_config(struct covopt_config *cfg, git_repository *repo)
 	override(&cfg->notes_ref, repo, "covopt.notesRef");
 	override(&cfg->runner, repo, "covopt.runner");
 	return 0;
+}
+
+char *repo_notes_ref(git_repository *repo, const char *opt)
+{
+	struct covopt_config cfg;
+	char *ref = NULL;
+
+	if (opt || getenv("COVOPT_NOTES_REF"))
+		return notes_store_ref_name(repo, opt);
+	if (repo_load_config(&cfg, repo) == 0)
+		ref = notes_store_ref_name(repo, cfg.notes_ref);
+	config_release(&cfg);
+	return ref;
 }

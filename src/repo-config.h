@@ -14,4 +14,11 @@
  */
 int repo_load_config(struct covopt_config *cfg, git_repository *repo);
 
+/*
+ * The notes ref a command uses: opt (--ref), else $COVOPT_NOTES_REF, else
+ * git config covopt.notesRef, else notes_ref of .covopt.yml, else
+ * refs/notes/covopt. Caller frees; NULL after an error.
+ */
+char *repo_notes_ref(git_repository *repo, const char *opt);
+
 #endif

@@ -138,6 +138,27 @@ char *repo_config_string(git_repository *repo, const char *key)
 	return value;
 }
 
+int repo_config_bool(git_repository *repo, const char *key, int dflt,
+		     int *out)
+{
+	git_config *cfg = NULL;
+	int ret;
+
+	*out = dflt;
+	if (git_repository_config_snapshot(&cfg, repo) < 0)
+		return 0;
+	ret = git_config_get_bool(out, cfg, key);
+	git_config_free(cfg);
+	if (ret == GIT_ENOTFOUND) {
+		*out = dflt;
+		return 0;
+	}
+	if (ret < 0)
+		return error("bad value for config '%s': %s", key,
+			     git_error_text());
+	return 0;
+}
+
 int repo_config_int(git_repository *repo, const char *key, long dflt,
 		    long *out)
 {

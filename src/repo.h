@@ -38,6 +38,10 @@ void repo_tree_files_release(struct repo_tree_files *files);
 
 /* Read a git config string (e.g. "covopt.budget") into a new string or NULL. */
 char *repo_config_string(git_repository *repo, const char *key);
+/* Read a git config boolean (true/yes/on/1...); dflt when unset, -1 on a
+ * bad value (after an error naming the key). */
+int repo_config_bool(git_repository *repo, const char *key, int dflt,
+		     int *out);
 /* Read a git config integer; returns dflt when unset, -1 on a bad value. */
 int repo_config_int(git_repository *repo, const char *key, long dflt,
 		    long *out);

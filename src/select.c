@@ -574,10 +574,11 @@ int select_parse_revisions(struct select_options *o, int argc,
 int select_apply_config(struct select_options *o, git_repository *repo,
 			const struct covopt_config *cfg)
 {
-	long depth, wall;
+	long depth;
+	int wall;
 
 	if (repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0 ||
-	    repo_config_int(repo, "covopt.budgetIncludesStartup", 0, &wall) < 0)
+	    repo_config_bool(repo, "covopt.budgetIncludesStartup", 0, &wall) < 0)
 		return -1;
 	o->search_depth = depth > 0 ? (unsigned)depth : 0;
 	if (wall)

@@ -37,7 +37,7 @@ test_expect_success 'git covopt --help shows the page' '
 
 test_expect_success 'git covopt help select and select --help show the select page' '
 	show_help git covopt help select >out 2>err &&
-	grep -i "select" out &&
+	grep "git-covopt-select - " out &&
 	show_help git covopt select --help >out2 2>err &&
 	test_cmp out out2
 '

@@ -71,4 +71,29 @@ test_expect_success 'git config wins over the file' '
 	grep "refs/notes/mine" err
 '
 
+test_expect_success 'notes_ref reaches show and record too' '
+	printf "notes_ref: refs/notes/elsewhere\n" >.covopt.yml &&
+	test_must_fail git covopt show 2>err &&
+	grep "refs/notes/elsewhere" err &&
+	test_must_fail git covopt record --coverage missing.coverage 2>err &&
+	grep "cannot open .missing.coverage." err
+'
+
+test_expect_success 'record.coverage names the default coverage file' '
+	printf "record:\n  coverage: [from-config.coverage]\n" >.covopt.yml &&
+	test_must_fail git covopt record 2>err &&
+	grep "cannot open .from-config.coverage." err
+'
+
+test_expect_success 'covopt.budgetIncludesStartup takes a boolean' '
+	rm -f .covopt.yml &&
+	git config covopt.budgetIncludesStartup true &&
+	test_must_fail git covopt select 2>err &&
+	git config covopt.budgetIncludesStartup maybe &&
+	test_must_fail git covopt select 2>err2 &&
+	git config --unset covopt.budgetIncludesStartup &&
+	grep "no model" err &&
+	grep "bad value for config .covopt.budgetIncludesStartup." err2
+'
+
 test_done

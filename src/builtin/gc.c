@@ -6,6 +6,7 @@
 #include "builtin.h"
 #include "notes-store.h"
 #include "parse-opts.h"
+#include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -501,7 +502,7 @@ int cmd_gc(int argc, const char **argv, git_repository *repo)
 		error("too many arguments");
 		usage_with_options(gc_usage, options);
 	}
-	ref = notes_store_ref_name(repo, opt_ref);
+	ref = repo_notes_ref(repo, opt_ref);
 	ret = ref ? gc(repo, ref, dry_run) : -1;
 	free(ref);
 	return ret ? COVOPT_EXIT_FAILURE : 0;

@@ -13,6 +13,7 @@
 #include "parse-opts.h"
 #include "record.h"
 #include "repo.h"
+#include "repo-config.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -20,7 +21,7 @@
 
 static const char *const record_usage[] = {
 	"git covopt record [--coverage <file>]... [--junit <file>]... "
-	"[--commit <rev>] [--flag <name>] [--ref <ref>]",
+	"[--commit <rev>] [--flag <name>] [--ref <ref>] [--partial] [-q]",
 	NULL
 };
 
@@ -130,7 +131,7 @@ static int record(git_repository *repo, const struct record_options *o)
 	struct model fresh, ancestor;
 	struct record_state st;
 	git_commit *commit = NULL;
-	char *ref = notes_store_ref_name(repo, o->ref);
+	char *ref = repo_notes_ref(repo, o->ref);
 	char hex[GIT_OID_HEXSZ + 1];
 	int has_ancestor = 0;
 	int ret = -1;
@@ -159,6 +160,24 @@ cleanup:
 	junit_report_release(&junit);
 	git_commit_free(commit);
 	free(ref);
+	return ret;
+}
+
+/* Without --coverage/--junit: record.coverage/junit of .covopt.yml, else .coverage. */
+static int default_inputs(struct record_options *o, git_repository *repo)
+{
+	struct covopt_config cfg;
+	int ret = repo_load_config(&cfg, repo);
+
+	if (!ret && !o->coverage.nr)
+		for (size_t i = 0; i < cfg.coverage_files.nr; i++)
+			strlist_append(&o->coverage, cfg.coverage_files.items[i]);
+	if (!ret && !o->junit.nr)
+		for (size_t i = 0; i < cfg.junit_files.nr; i++)
+			strlist_append(&o->junit, cfg.junit_files.items[i]);
+	if (!o->coverage.nr)
+		strlist_append(&o->coverage, ".coverage");
+	config_release(&cfg);
 	return ret;
 }
 
@@ -193,8 +212,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 		error("bad flag name '%s'", o.flag);
 		return COVOPT_EXIT_USAGE;
 	}
-	if (!o.coverage.nr)
-		strlist_append(&o.coverage, ".coverage");
+	if (default_inputs(&o, repo) < 0)
+		return COVOPT_EXIT_FAILURE;
 	ret = record(repo, &o);
 	strlist_release(&o.coverage);
 	strlist_release(&o.junit);

@@ -33,6 +33,7 @@ struct run_options {
 	int verbose;
 	const char *shard;
 	const char *rest;
+	const char *ref;	/* --ref, passed on to record */
 };
 
 /* The execute options pytest gets, for --dry-run's runner_options. */
@@ -143,11 +144,11 @@ static void report_missed(const struct selection *s, const char *report)
 }
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
-static int record_run(const char *report)
+static int record_run(const char *report, const char *ref)
 {
 	const char *argv[] = { "git", "covopt", "record", "--partial",
 			       "--coverage", ".coverage", "--junit", report,
-			       NULL };
+			       ref ? "--ref" : NULL, ref, NULL };
 	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
 
 	return run_command(&c) ? error("recording the run failed") : 0;
@@ -178,7 +179,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
 		report_missed(s, report);
-	if (ro->record && status >= 0 && record_run(report) < 0 && !status)
+	if (ro->record && status >= 0 && record_run(report, ro->ref) < 0 &&
+	    !status)
 		status = 1;
 	if (report)
 		unlink(report);
@@ -258,8 +260,11 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
+	ro.ref = o.notes_ref;
 	if (select_parse_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
+	if (o.cached && o.head_rev)
+		die("--cached takes at most a base revision");
 	config_init(&cfg);
 	if (select_parse_confidence(&o, confidence) < 0 ||
 	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))

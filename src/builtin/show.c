@@ -11,6 +11,7 @@
 #include "parse-opts.h"
 #include "repo.h"
 #include "signal.h"
+#include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -297,7 +298,7 @@ int cmd_show(int argc, const char **argv, git_repository *repo)
 	}
 	memset(&s, 0, sizeof(s));
 	model_init(&s.m);
-	ref = notes_store_ref_name(repo, opt_ref);
+	ref = repo_notes_ref(repo, opt_ref);
 	ret = ref ? load(&s, repo, argc ? argv[0] : "HEAD", ref) : -1;
 	if (!ret) {
 		if (json)

@@ -9,6 +9,7 @@
 #include "parse-opts.h"
 #include "repo.h"
 #include "run-command.h"
+#include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -99,7 +100,7 @@ static int resolve_names(struct sync_options *o, git_repository *repo)
 		o->remote = xstrdup("origin");
 	if (!remote_exists(repo, o->remote))
 		return error("no such remote '%s'", o->remote);
-	if (!(o->ref = notes_store_ref_name(repo, o->ref_opt)) ||
+	if (!(o->ref = repo_notes_ref(repo, o->ref_opt)) ||
 	    !(o->tracking = notes_merge_remote_ref(o->ref, o->remote)))
 		return -1;
 	return 0;
