@@ -299,6 +299,38 @@ test_expect_success 'a change to conftest.py gives every test signal' '
 	test_must_be_empty missing
 '
 
+test_expect_success 'a module constant reaches the tests whose files import the module' '
+	test_when_finished "git -C repo checkout -q ." &&
+	(
+		cd repo &&
+		edit inventory/units.py "s.replace(\"PRECISION = 3\", \"PRECISION = 3\nSTONE = 6350.29\")" &&
+		git covopt select -v >../selected 2>../err &&
+		run_selected ../selected
+	) &&
+	grep "changed inventory/units.py::<module>" err &&
+	xargs printf "%s\n" <selected >ids &&
+	grep "^tests/test_units.py::test_convert$" ids &&
+	grep "^tests/test_item.py::" ids
+'
+
+test_expect_success 'renames, mode changes and binary files are handled and reported' '
+	test_when_finished "git -C repo reset -q --hard" &&
+	(
+		cd repo &&
+		touching "inventory/units.py::to_grams" >../expect &&
+		git mv inventory/units.py inventory/measures.py &&
+		edit inventory/measures.py "$TO_GRAMS_BODY" &&
+		chmod +x inventory/report.py &&
+		printf "\000\001\002binary" >inventory/logo.bin &&
+		git add -A &&
+		git covopt select --cached -v >../selected 2>../err
+	) &&
+	xargs printf "%s\n" <selected | sort >actual &&
+	test_cmp expect actual &&
+	grep "mode change only: inventory/report.py" err &&
+	grep "binary file: inventory/logo.bin" err
+'
+
 test_expect_success 'errors: bad revision, no model, corrupt note, malformed diff' '
 	(
 		cd repo &&
