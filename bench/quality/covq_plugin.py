@@ -7,9 +7,10 @@ line, flushed at once so that a killed run keeps what it finished:
                                              skipped); the duration sums setup, call, teardown
   {"collected": [ID...]}                     every test pytest collected, in run order
   {"package_file": PATH}                     __file__ of the package $COVQ_PACKAGE as imported
+$COVQ_REVERSE set runs the tests in reverse order.
 $COVQ_ALARM (seconds, default 60) bounds each test: a mutant that loops fails its test.
-$COVQ_DURATIONS names a JSON map id -> baseline seconds; a test then gets 4 times its own time
-if that is more.
+$COVQ_DURATIONS names a JSON map id -> baseline seconds; a test then gets 5 times its own time
+on top.
 """
 import json
 import os
@@ -51,6 +52,11 @@ def pytest_configure(config):
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
+def pytest_collection_modifyitems(session, config, items):
+    if os.environ.get("COVQ_REVERSE"):
+        items.reverse()
+
+
 def pytest_collection_finish(session):
     if _out is None:
         return
@@ -67,7 +73,7 @@ def pytest_runtest_protocol(item, nextitem):
         yield
         return
     limit = float(os.environ.get("COVQ_ALARM", "60"))
-    limit = max(limit, 4 * _durations.get(item.nodeid, 0.0))
+    limit += 5 * _durations.get(item.nodeid, 0.0)
     _emit({"start": item.nodeid})
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:

@@ -234,51 +234,60 @@ class _Finder(ast.NodeVisitor):
 
 
 def find_sites(path, text):
-    """Every mutation site of the Python source TEXT (repository path PATH)."""
-    tree = ast.parse(text)
+    """Every mutation site of the Python source TEXT (repository path PATH), unchecked:
+    see is_valid."""
     finder = _Finder(path, text)
-    finder.visit(tree)
-    base = ast.dump(tree)
-    good, seen = [], set()
+    finder.visit(ast.parse(text))
+    out, seen = [], set()
     for s in finder.sites:
         key = (s.start, s.end, s.new)
-        if key in seen:
-            continue
-        seen.add(key)
-        try:
-            if ast.dump(ast.parse(s.apply(text))) == base:
-                continue
-        except (SyntaxError, ValueError):
-            continue
-        good.append(s)
-    return good
-
-
-def sample(strata, count, rng):
-    """Draw COUNT sites from STRATA ({name: (share, [sites])}): each draw picks a stratum by
-    its share (among those with sites left), then a kind at random among the stratum's kinds,
-    then a site; at most one site per original line."""
-    pools = {}
-    for name, (share, sites) in strata.items():
-        by_kind = {}
-        for s in sites:
-            by_kind.setdefault(s.kind, []).append(s)
-        for lst in by_kind.values():
-            rng.shuffle(lst)
-        pools[name] = (share, by_kind)
-    used, out = set(), []
-    while len(out) < count:
-        live = [(n, p) for n, p in pools.items() if any(p[1].values())]
-        if not live:
-            break
-        name = rng.choices([n for n, _ in live], [p[0] for _, p in live])[0]
-        by_kind = pools[name][1]
-        kind = rng.choice(sorted(k for k, v in by_kind.items() if v))
-        s = by_kind[kind].pop()
-        key = (s.path, min(s.lines))
-        if key in used:
-            continue
-        used.add(key)
-        s.stratum = name
-        out.append(s)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
     return out
+
+
+def is_valid(site, text, tree_dump):
+    """Whether SITE applied to TEXT (whose ast.dump is TREE_DUMP) parses and changes the
+    program (two spellings of one tree are no fault)."""
+    try:
+        return ast.dump(ast.parse(site.apply(text))) != tree_dump
+    except (SyntaxError, ValueError):
+        return False
+
+
+class Sampler:
+    """Draws sites from STRATA ({name: (share, [sites])}): each draw picks a stratum by its
+    share (among those with sites left), then a kind at random among the stratum's kinds, then
+    a site; at most one site per original line. Drawn sites are gone for later draws."""
+
+    def __init__(self, strata, rng):
+        self.rng = rng
+        self.pools = {}
+        self.used = set()
+        for name, (share, sites) in strata.items():
+            by_kind = {}
+            for s in sites:
+                by_kind.setdefault(s.kind, []).append(s)
+            for k in sorted(by_kind):
+                rng.shuffle(by_kind[k])
+            self.pools[name] = (share, by_kind)
+
+    def draw(self, count, accept):
+        """Up to COUNT new sites for which ACCEPT(site) is true; each gets .stratum."""
+        out = []
+        while len(out) < count:
+            live = [n for n, p in self.pools.items() if any(p[1].values())]
+            if not live:
+                break
+            name = self.rng.choices(live, [self.pools[n][0] for n in live])[0]
+            by_kind = self.pools[name][1]
+            kind = self.rng.choice(sorted(k for k, v in by_kind.items() if v))
+            s = by_kind[kind].pop()
+            key = (s.path, min(s.lines))
+            if key in self.used or not accept(s):
+                continue
+            self.used.add(key)
+            s.stratum = name
+            out.append(s)
+        return out

@@ -4,6 +4,8 @@ A Suite holds a temporary repository with one installed Debian package copied in
 recorded run (test ids, outcomes, costs, per-line coverage by test) and a few worktrees in which
 pytest runs the package's tests on any commit, without coverage, under time and memory limits.
 """
+import ast
+import concurrent.futures
 import json
 import os
 import queue
@@ -11,7 +13,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 
 from coverage.numbits import numbits_to_nums
@@ -19,7 +20,10 @@ from coverage.numbits import numbits_to_nums
 PYTHON = "/usr/bin/python3"
 HERE = os.path.dirname(os.path.abspath(__file__))
 MEMORY_LIMIT = 4 << 30          # bytes of address space for one pytest run
-RUN_SLACK = 120                 # seconds on top of a run's expected time before it is killed
+RUN_SLACK = 60                  # seconds on top of 3 times a run's expected time before
+                                # it is killed
+RUNS = 4                        # runs of what is left after a test hung
+ALARM = 5                       # seconds a test may run on top of 5 times its usual time
 IMPORT = -1                     # "test" index of code run outside any test (import time)
 
 GIT_ENV = {
@@ -46,7 +50,7 @@ def git(repo, *args, input=None, env=None):
     if env:
         full.update(env)
     res = subprocess.run(["git", "-C", repo] + list(args), input=input,
-                 capture_output=True, text=True, env=full)
+                         capture_output=True, text=True, env=full)
     if res.returncode:
         raise RuntimeError("git %s failed: %s" % (" ".join(args), res.stderr.strip()))
     return res.stdout
@@ -61,7 +65,7 @@ def ensure_package(name):
     if res.returncode:
         log("installing %s with apt-get" % deb)
         subprocess.run(["apt-get", "install", "-y", "-q", deb], check=True,
-                   stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL)
         res = subprocess.run(probe, capture_output=True, text=True, cwd="/", check=True)
     return res.stdout.strip()
 
@@ -82,9 +86,12 @@ class Suite:
         self.plain_cost = {}    # id -> seconds without coverage
         self.set_aside = {}     # id -> why (fails or errors on the unmodified code)
         self.lines = {}         # path -> {line: frozenset of test indexes, IMPORT}
+        self.lines_reversed = {}  # the same, from the run in reverse order
         self.base = None        # the recorded commit
         self.suite_time = 0.0   # sum of the tests' costs
         self._mtime = int(time.time()) + 10
+        self._stmt = {}
+        self.hung = []          # tests that hung or crashed a run (they fail)
 
     # ---- setup ------------------------------------------------------------
 
@@ -93,62 +100,18 @@ class Suite:
         src = ensure_package(self.name)
         os.makedirs(self.repo)
         shutil.copytree(src, os.path.join(self.repo, self.module),
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         git(self.repo, "init", "-q", "-b", "main")
         git(self.repo, "add", "-A")
         git(self.repo, "commit", "-q", "-m", "%s as installed" % self.name)
         self.base = git(self.repo, "rev-parse", "HEAD").strip()
 
     def record(self):
-        """Run the whole suite with coverage by test and a JUnit report, and record the model
-        with git covopt record. Fills ids, cost, set_aside and lines."""
-        out = os.path.join(self.workdir, "baseline.jsonl")
-        cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
-               "--rootdir", self.repo, "--cov=%s" % self.module, "--cov-context=test",
-               "--cov-report=", "--junitxml=junit.xml", self.testdir]
-        t0 = time.time()
-        self._pytest(self.repo, cmd, out, os.path.join(self.workdir, "baseline.log"),
-                 3600)
-        log("%s: recorded run took %.0f s" % (self.name, time.time() - t0))
-        res = self._read_results(out)
-        if not res["package_file"] or \
-           not res["package_file"].startswith(self.repo + os.sep):
-            raise RuntimeError("%s: the tests imported %r, not the copy in %s" %
-                       (self.name, res["package_file"], self.repo))
-        self.ids = res["collected"]
-        self.index = {t: i for i, t in enumerate(self.ids)}
-        for t in self.ids:
-            outcome, dur = res["results"].get(t, ("failed", 0.0))
-            self.cost[t] = dur
-            if outcome == "failed":
-                self.set_aside[t] = "fails on the unmodified code"
-        self.suite_time = sum(self.cost.values())
-        git(self.repo, "covopt", "record", "-q", "--coverage", ".coverage",
-            "--junit", "junit.xml")
-        self._read_coverage(os.path.join(self.repo, ".coverage"))
-
-    def _read_coverage(self, path):
-        db = sqlite3.connect(path)
-        files = dict(db.execute("select id, path from file"))
-        ctx = {}
-        for cid, name in db.execute("select id, context from context"):
-            tid = name.rsplit("|", 1)[0] if "|" in name else name
-            ctx[cid] = self.index.get(tid, IMPORT)
-        lines = {}
-        for fid, cid, bits in db.execute("select file_id, context_id, numbits from line_bits"):
-            rel = os.path.relpath(files[fid], self.repo)
-            per = lines.setdefault(rel, {})
-            who = ctx[cid]
-            for ln in numbits_to_nums(bits):
-                per.setdefault(ln, set()).add(who)
-        db.close()
-        self.lines = {f: {ln: frozenset(s) for ln, s in per.items()}
-                  for f, per in lines.items()}
-
-    def add_worktrees(self):
-        """One worktree per worker, plus one for scoring; then a plain (no coverage) run of
-        the whole suite on the recorded commit: its costs bound the later runs, and tests
-        whose outcome differs from the recorded run's are set aside as unstable."""
+        """Create the worktrees, then run the whole suite three ways, two at a time: with
+        coverage by test and a JUnit report (recorded with git covopt record), the same in
+        reverse order (code that runs once for many tests, such as a lazy registry or a
+        cache, is charged to another test then), and without coverage (the ground truth's
+        own conditions). Fills ids, cost, plain_cost, set_aside, lines and lines_reversed."""
         for i in range(self.nworkers + 1):
             wt = os.path.join(self.workdir, "wt%d" % i)
             git(self.repo, "worktree", "add", "-q", "--detach", wt, self.base)
@@ -157,12 +120,66 @@ class Suite:
             else:
                 self.score_tree = [wt, self.base]
         t0 = time.time()
-        res = self.run(self.base, None, keep_costs=True)
-        log("%s: plain run of the suite took %.0f s" % (self.name, time.time() - t0))
-        self.full_run_time = time.time() - t0
-        for t, outcome in res.items():
-            if outcome == "failed" and t not in self.set_aside:
-                self.set_aside[t] = "fails without coverage (unstable)"
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            fwd = pool.submit(self._coverage_run, self.repo, "forward", False)
+            rev = pool.submit(self._coverage_run, self.score_tree[0], "reverse", True)
+            res = fwd.result()
+            self.ids = res["collected"]
+            self.index = {t: i for i, t in enumerate(self.ids)}
+            plain = pool.submit(self.run, self.base, None, True)
+            rres = rev.result()
+            plain = plain.result()
+        log("%s: the three runs of the suite took %.0f s" % (self.name, time.time() - t0))
+        for t in self.ids:
+            outcome, dur = res["results"].get(t, ("failed", 0.0))
+            self.cost[t] = dur
+            if outcome == "failed":
+                self.set_aside[t] = "fails on the unmodified code"
+            elif rres["results"].get(t, ("failed",))[0] == "failed":
+                self.set_aside[t] = "fails when the suite runs in reverse order"
+            elif plain[t] == "failed":
+                self.set_aside[t] = "fails without coverage"
+        self.suite_time = sum(self.cost.values())
+        git(self.repo, "covopt", "record", "-q", "--coverage", ".coverage",
+            "--junit", "junit.xml")
+        self.lines = self._read_coverage(os.path.join(self.repo, ".coverage"), self.repo)
+        self.lines_reversed = self._read_coverage(
+            os.path.join(self.score_tree[0], ".coverage"), self.score_tree[0])
+        os.unlink(os.path.join(self.score_tree[0], ".coverage"))
+
+    def _coverage_run(self, tree, what, reverse):
+        out = os.path.join(self.workdir, "%s.jsonl" % what)
+        cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
+               "--rootdir", tree, "--cov=%s" % self.module, "--cov-context=test",
+               "--cov-report=", self.testdir]
+        if not reverse:
+            cmd.append("--junitxml=junit.xml")
+        self._pytest(tree, cmd, out, os.path.join(self.workdir, "%s.log" % what), 3600,
+                     {"COVQ_REVERSE": "1"} if reverse else {})
+        res = self._read_results(out)
+        where = res["package_file"]
+        if not where or not where.startswith(tree + os.sep):
+            raise RuntimeError("%s: the tests imported %r, not the copy in %s" %
+                               (self.name, where, tree))
+        return res
+
+    def _read_coverage(self, path, tree):
+        """{repository path: {line: frozenset of test indexes and IMPORT}}."""
+        db = sqlite3.connect(path)
+        files = dict(db.execute("select id, path from file"))
+        ctx = {}
+        for cid, name in db.execute("select id, context from context"):
+            tid = name.rsplit("|", 1)[0] if "|" in name else name
+            ctx[cid] = self.index.get(tid, IMPORT)
+        lines = {}
+        for fid, cid, bits in db.execute("select file_id, context_id, numbits from line_bits"):
+            rel = os.path.relpath(files[fid], tree)
+            per = lines.setdefault(rel, {})
+            who = ctx[cid]
+            for ln in numbits_to_nums(bits):
+                per.setdefault(ln, set()).add(who)
+        db.close()
+        return {f: {ln: frozenset(s) for ln, s in per.items()} for f, per in lines.items()}
 
     # ---- commits ----------------------------------------------------------
 
@@ -173,7 +190,7 @@ class Suite:
         git(self.repo, "read-tree", self.base, env=env)
         for path, text in sorted(files.items()):
             blob = git(self.repo, "hash-object", "-w", "--stdin", "--path", path,
-                   input=text).strip()
+                       input=text).strip()
             git(self.repo, "update-index", "--cacheinfo", "100644,%s,%s" % (blob, path),
                 env=env)
         tree = git(self.repo, "write-tree", env=env).strip()
@@ -182,35 +199,51 @@ class Suite:
         git(self.repo, "update-ref", "refs/covq/%s" % sha, sha)
         return sha
 
-    def changed_lines(self, sha):
-        """{path: set of lines of the recorded commit} that the commit SHA changes."""
-        out = git(self.repo, "diff", "-U0", "--no-color", self.base, sha)
-        changed, path = {}, None
-        for line in out.splitlines():
-            if line.startswith("--- "):
-                path = line[6:] if line.startswith("--- a/") else None
-            elif line.startswith("@@") and path:
-                old = line.split()[1][1:]
-                start, _, count = old.partition(",")
-                start, count = int(start), int(count or "1")
-                changed.setdefault(path, set()).update(range(start, start + count))
-                if count == 0:  # a pure insertion: count the line before it
-                    changed[path].add(start)
-        return changed
+    def statement_lines(self, path):
+        """{line: lines of the innermost statement holding it} for the recorded version of
+        PATH. A statement's lines are all its lines, or for a compound statement its header
+        (up to its first inner statement): coverage.py logs a multi-line statement on
+        whichever of its lines ran, and a condition only up to where it short-circuited."""
+        if path not in self._stmt:
+            group = {}
+            try:
+                with open(os.path.join(self.repo, path), encoding="utf-8") as f:
+                    tree = ast.parse(f.read())
+            except (OSError, SyntaxError, ValueError):
+                tree = None
+            for node in ast.walk(tree) if tree else ():
+                if not isinstance(node, ast.stmt):
+                    continue  # walk goes outer to inner: inner statements win
+                inner = [c.lineno for c in ast.iter_child_nodes(node)
+                         if isinstance(c, ast.stmt)]
+                last = max(node.lineno, min(inner) - 1) if inner else node.end_lineno
+                lines = frozenset(range(node.lineno, last + 1))
+                for ln in lines:
+                    group[ln] = lines
+            self._stmt[path] = group
+        return self._stmt[path]
 
-    def covering(self, changed):
-        """(set of test ids whose coverage includes a changed line, whether code run at
-        import time changed)."""
+    def covering(self, changed, reverse=False):
+        """(set of test ids whose coverage includes a line of a changed statement, whether
+        code run at import time changed), from the recorded run or the reversed one."""
         tests, at_import = set(), False
+        data = self.lines_reversed if reverse else self.lines
         for path, lns in changed.items():
-            per = self.lines.get(path, {})
-            for ln in lns:
+            per = data.get(path, {})
+            group = self.statement_lines(path)
+            for ln in set(lns).union(*(group.get(x, ()) for x in lns)):
                 for who in per.get(ln, ()):
                     if who == IMPORT:
                         at_import = True
                     else:
                         tests.add(self.ids[who])
         return tests, at_import
+
+    def order_dependent(self, changed):
+        """Whether the tests that run the changed code depend on the order of the suite:
+        then a test may use what the changed code made for an earlier test, and only the
+        whole suite tells which tests fail."""
+        return self.covering(changed) != self.covering(changed, reverse=True)
 
     # ---- running tests ----------------------------------------------------
 
@@ -233,8 +266,8 @@ class Suite:
     def run(self, sha, ids, keep_costs=False):
         """Run the tests IDS (None: the whole suite) on commit SHA in a free worktree, without
         coverage; return {id: passed|failed|skipped} for every wanted test. A test that
-        hangs or crashes the run fails and the rest run again; a wanted test that never
-        reports (its module no longer imports, its id vanished) fails."""
+        hangs or crashes the run fails and the rest run again (at most RUNS runs); a wanted
+        test that never reports (its module no longer imports, its id vanished) fails."""
         tree = self.worktrees.get()
         try:
             self.checkout(tree, sha)
@@ -247,13 +280,14 @@ class Suite:
         results, pending, whole = {}, wanted, ids is None
         out = os.path.join(wt, ".covq.jsonl")
         logf = os.path.join(wt, ".covq.log")
-        for _ in range(20):
+        for _ in range(RUNS):
             if os.path.exists(out):
                 os.unlink(out)
             args = [self.testdir] if whole else pending
             expect = sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in pending)
-            cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
-                   "--rootdir", wt, "--continue-on-collection-errors"] + args
+            cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov",
+                   "-p", "covq_plugin", "--rootdir", wt, "--continue-on-collection-errors",
+                   "--tb=no", "-rN"] + args
             self._pytest(wt, cmd, out, logf, RUN_SLACK + 3 * expect)
             res = self._read_results(out)
             for t, (outcome, dur) in res["results"].items():
@@ -263,18 +297,22 @@ class Suite:
             hung = [t for t in res["started"] if t not in res["results"]]
             for t in hung:
                 results[t] = "failed"
+                self.hung.append(t)
             pending = [t for t in pending if t not in results]
             whole = False
             if not hung or not pending:
                 break
+        else:
+            self.hung += pending  # still hanging after RUNS tries: count them as failing
         return {t: results.get(t, "failed") for t in wanted}
 
-    def _pytest(self, cwd, args, out, logf, timeout):
-        env = dict(os.environ, COVQ_OUT=out, COVQ_PACKAGE=self.module,
-               COVQ_ALARM="60", PYTHONPATH=HERE, PYTHONHASHSEED="0")
+    def _pytest(self, cwd, args, out, logf, timeout, extra_env=None):
+        env = dict(os.environ, COVQ_OUT=out, COVQ_PACKAGE=self.module, COVQ_ALARM="600",
+                   PYTHONPATH=HERE, PYTHONHASHSEED="0", **(extra_env or {}))
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        if self.plain_cost:
+        if self.plain_cost:  # the usual times are known: bound each test tightly
             env["COVQ_DURATIONS"] = os.path.join(self.workdir, "durations.json")
+            env["COVQ_ALARM"] = str(ALARM)
         with open(logf, "w") as lf:
             subprocess.run(["prlimit", "--as=%d" % MEMORY_LIMIT, "timeout", "-k", "10",
                             "%d" % timeout, PYTHON] + args,
