@@ -1,5 +1,6 @@
 /* feature-map.c - split a source file into functions, classes and module level.
  * A byte scan records each line's state; a line walk finds blocks by indent. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "feature-map.h"
@@ -970,20 +971,8 @@ int features_parse(struct feature_map *out, const char *path, const char *buf,
 
 long feature_map_find(const struct feature_map *map, const char *name)
 {
-	size_t lo = 0, hi = map->nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(map->items[mid].name, name);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return sorted_find_str(map->items, map->nr, sizeof(*map->items),
+			       offsetof(struct feature_span, name), name);
 }
 
 void feature_map_release(struct feature_map *map)

@@ -1,9 +1,11 @@
 /* model.c - the in-memory test-impact model of one commit: building, lookup, validation.
  * Lookups are binary searches over the sorted arrays the codec and record produce. */
 #include <stdint.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model.h"
+#include "strlist.h"
 #include "signal.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -125,38 +127,14 @@ uint32_t model_add_test(struct model *m, const char *id, uint32_t flag,
 
 long model_find_file(const struct model *m, const char *path)
 {
-	size_t lo = 0, hi = m->files_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->files[mid].path, path);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return sorted_find_str(m->files, m->files_nr, sizeof(*m->files),
+			       offsetof(struct model_file, path), path);
 }
 
 long model_find_test(const struct model *m, const char *id)
 {
-	size_t lo = 0, hi = m->tests_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(m->tests[mid].id, id);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
+	return sorted_find_str(m->tests, m->tests_nr, sizeof(*m->tests),
+			       offsetof(struct model_test, id), id);
 }
 
 long model_find_flag(const struct model *m, const char *name)

@@ -31,13 +31,15 @@ void strlist_sort(struct strlist *list)
 		qsort(list->items, list->nr, sizeof(*list->items), cmp_str);
 }
 
-long strlist_find_sorted(const struct strlist *list, const char *s)
+long sorted_find_str(const void *base, size_t nr, size_t size, size_t member,
+		     const char *key)
 {
-	size_t lo = 0, hi = list->nr;
+	size_t lo = 0, hi = nr;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(list->items[mid], s);
+		const char *rec = (const char *)base + mid * size;
+		int c = strcmp(*(char *const *)(rec + member), key);
 
 		if (!c)
 			return (long)mid;
@@ -47,6 +49,12 @@ long strlist_find_sorted(const struct strlist *list, const char *s)
 			hi = mid;
 	}
 	return -1;
+}
+
+long strlist_find_sorted(const struct strlist *list, const char *s)
+{
+	return sorted_find_str(list->items, list->nr, sizeof(*list->items), 0,
+			       s);
 }
 
 void strlist_release(struct strlist *list)

@@ -21,4 +21,12 @@ void strlist_sort(struct strlist *list);
 long strlist_find_sorted(const struct strlist *list, const char *s);
 void strlist_release(struct strlist *list);
 
+/*
+ * Binary search of nr records of size bytes at base, sorted by the C string
+ * that each holds at byte offset member (a char *): the index of the record
+ * whose string equals key, or -1.
+ */
+long sorted_find_str(const void *base, size_t nr, size_t size, size_t member,
+		     const char *key);
+
 #endif
