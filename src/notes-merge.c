@@ -354,48 +354,26 @@ struct note_entry {
 	git_oid blob;
 };
 
-/* One notes ref as loaded: exists is 0 when the ref is missing. */
+/* One notes ref as loaded, and its notes once listed. */
 struct side {
 	const char *ref;
-	int exists;
-	git_oid id;
-	git_commit *commit;
-	git_tree *tree;
+	struct notes_tip tip;
 	struct note_entry *notes;	/* by commit, listed on demand */
 	size_t nr, alloc;
 };
 
 static void side_release(struct side *s)
 {
-	git_tree_free(s->tree);
-	git_commit_free(s->commit);
-	free(s->notes);
-	s->tree = NULL;
-	s->commit = NULL;
-	s->notes = NULL;
+	notes_tip_release(&s->tip);
+	FREE_AND_NULL(s->notes);
 	s->nr = s->alloc = 0;
-	s->exists = 0;
 }
 
 static int side_load(struct side *s, git_repository *repo, const char *ref)
 {
-	int r;
-
 	memset(s, 0, sizeof(*s));
 	s->ref = ref;
-	r = git_reference_name_to_id(&s->id, repo, ref);
-	if (r == GIT_ENOTFOUND)
-		return 0;
-	if (r < 0)
-		return error_git("cannot read notes ref '%s'", ref);
-	if (git_commit_lookup(&s->commit, repo, &s->id) < 0 ||
-	    git_commit_tree(&s->tree, s->commit) < 0) {
-		error_git("cannot read notes ref '%s'", ref);
-		side_release(s);
-		return -1;
-	}
-	s->exists = 1;
-	return 0;
+	return notes_tip_load(&s->tip, repo, ref);
 }
 
 static int collect_note(const git_oid *commit, const git_oid *blob,
@@ -427,7 +405,7 @@ static int side_list_notes(struct side *s, git_repository *repo)
 {
 	size_t k = 0;
 
-	if (notes_store_foreach_tree(repo, s->tree, collect_note, s,
+	if (notes_store_foreach_tree(repo, s->tip.tree, collect_note, s,
 				     s->ref) < 0)
 		return -1;
 	if (s->nr > 1)
@@ -507,12 +485,12 @@ static int write_union(git_oid *out, git_repository *repo, struct side *l,
 	if (side_list_notes(l, repo) < 0 || side_list_notes(r, repo) < 0)
 		return -1;
 	if (r->nr > l->nr || (r->nr == l->nr &&
-			      git_oid_cmp(git_tree_id(r->tree),
-					  git_tree_id(l->tree)) > 0)) {
+			      git_oid_cmp(git_tree_id(r->tip.tree),
+					  git_tree_id(l->tip.tree)) > 0)) {
 		base = r;
 		other = l;
 	}
-	cur = base->tree;
+	cur = base->tip.tree;
 	for (size_t j = 0; j < other->nr; j++) {
 		const struct note_entry *e = &other->notes[j];
 
@@ -549,7 +527,7 @@ static int make_merge_commit(git_oid *out, git_repository *repo,
 			     const struct side *l, const struct side *r,
 			     const git_oid *tree_id)
 {
-	const git_commit *parents[2] = { l->commit, r->commit };
+	const git_commit *parents[2] = { l->tip.commit, r->tip.commit };
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	struct sbuf msg = SBUF_INIT;
@@ -579,8 +557,8 @@ static int move_local(git_repository *repo, const struct side *l,
 	int r;
 
 	sbuf_addf(&msg, "git covopt: %s", what);
-	r = notes_store_move_ref(repo, l->ref, l->exists ? &l->id : NULL, id,
-				 msg.buf);
+	r = notes_store_move_ref(repo, l->ref,
+				 l->tip.exists ? &l->tip.id : NULL, id, msg.buf);
 	sbuf_release(&msg);
 	if (r < 0)
 		return -1;
@@ -612,17 +590,18 @@ static int try_merge(git_repository *repo, const char *local_ref,
 		return -1;
 	if (side_load(&r, repo, remote_ref) < 0)
 		goto cleanup;
-	if (!r.exists || (l.exists && git_oid_equal(&l.id, &r.id))) {
+	if (!r.tip.exists ||
+	    (l.tip.exists && git_oid_equal(&l.tip.id, &r.tip.id))) {
 		ret = NOTES_MERGE_UP_TO_DATE;
 		goto cleanup;
 	}
-	if (!l.exists || (c = contains(repo, &r.id, &l.id)) == 1) {
+	if (!l.tip.exists || (c = contains(repo, &r.tip.id, &l.tip.id)) == 1) {
 		sbuf_addf(&what, "fast-forward notes to '%s'", remote_ref);
-		ret = move_local(repo, &l, &r.id, what.buf,
+		ret = move_local(repo, &l, &r.tip.id, what.buf,
 				 NOTES_MERGE_FAST_FORWARD);
 		goto cleanup;
 	}
-	if (c < 0 || (c = contains(repo, &l.id, &r.id)) < 0)
+	if (c < 0 || (c = contains(repo, &l.tip.id, &r.tip.id)) < 0)
 		goto cleanup;
 	if (c) {
 		ret = NOTES_MERGE_UP_TO_DATE;

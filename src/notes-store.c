@@ -102,23 +102,15 @@ char *notes_store_ref_name(git_repository *repo, const char *opt)
 /* Reading                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Where the notes ref points now; exists is 0 when there is no ref yet. */
-struct notes_tip {
-	int exists;
-	git_oid id;
-	git_commit *commit;
-	git_tree *tree;
-};
-
-static void tip_release(struct notes_tip *tip)
+void notes_tip_release(struct notes_tip *tip)
 {
 	git_tree_free(tip->tree);
 	git_commit_free(tip->commit);
 	memset(tip, 0, sizeof(*tip));
 }
 
-static int tip_load(struct notes_tip *tip, git_repository *repo,
-		    const char *ref)
+int notes_tip_load(struct notes_tip *tip, git_repository *repo,
+		   const char *ref)
 {
 	int r;
 
@@ -131,7 +123,7 @@ static int tip_load(struct notes_tip *tip, git_repository *repo,
 	if (git_commit_lookup(&tip->commit, repo, &tip->id) < 0 ||
 	    git_commit_tree(&tip->tree, tip->commit) < 0) {
 		error_git("cannot read notes ref '%s'", ref);
-		tip_release(tip);
+		notes_tip_release(tip);
 		return -1;
 	}
 	tip->exists = 1;
@@ -219,10 +211,10 @@ int notes_store_read(struct sbuf *out, git_repository *repo,
 
 	sbuf_reset(out);
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if (tip_load(&tip, repo, notes_ref))
+	if (notes_tip_load(&tip, repo, notes_ref))
 		return -1;
 	ret = tip_read_note(out, repo, &tip, hex, notes_ref);
-	tip_release(&tip);
+	notes_tip_release(&tip);
 	return ret;
 }
 
@@ -236,7 +228,7 @@ int notes_store_find_nearest(git_oid *found, unsigned *distance,
 	char hex[GIT_OID_HEXSZ + 1];
 	int ret = -1, r;
 
-	if (tip_load(&tip, repo, notes_ref))
+	if (notes_tip_load(&tip, repo, notes_ref))
 		return -1;
 	if (!tip.exists) {
 		ret = 0;
@@ -274,7 +266,7 @@ int notes_store_find_nearest(git_oid *found, unsigned *distance,
 	}
 cleanup:
 	git_commit_free(c);
-	tip_release(&tip);
+	notes_tip_release(&tip);
 	return ret;
 }
 
@@ -339,12 +331,12 @@ int notes_store_foreach(git_repository *repo, const char *notes_ref,
 	char hex[GIT_OID_HEXSZ + 1];
 	int ret = 0;
 
-	if (tip_load(&tip, repo, notes_ref))
+	if (notes_tip_load(&tip, repo, notes_ref))
 		return -1;
 	if (tip.exists)
 		ret = foreach_level(repo, tip.tree, hex, 0, fn, payload,
 				    notes_ref);
-	tip_release(&tip);
+	notes_tip_release(&tip);
 	return ret;
 }
 
@@ -539,7 +531,7 @@ static int try_update(git_repository *repo, const char *ref,
 	int exists, ret = -1;
 
 	git_oid_tostr(hex, sizeof(hex), commit);
-	if (tip_load(&tip, repo, ref))
+	if (notes_tip_load(&tip, repo, ref))
 		return -1;
 	exists = tip_read_note(&note, repo, &tip, hex, ref);
 	if (exists < 0 || fn(&note, exists, payload))
@@ -558,7 +550,7 @@ static int try_update(git_repository *repo, const char *ref,
 				   &id, message);
 cleanup:
 	sbuf_release(&note);
-	tip_release(&tip);
+	notes_tip_release(&tip);
 	return ret;
 }
 

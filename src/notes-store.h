@@ -15,6 +15,20 @@
  */
 char *notes_store_ref_name(git_repository *repo, const char *opt);
 
+/* Where a notes ref points now; exists is 0 when there is no ref yet. */
+struct notes_tip {
+	int exists;
+	git_oid id;
+	git_commit *commit;
+	git_tree *tree;
+};
+
+/* Load where ref points (exists 0 when it is missing). Returns 0, or -1
+ * after an error (tip then holds nothing). */
+int notes_tip_load(struct notes_tip *tip, git_repository *repo,
+		   const char *ref);
+void notes_tip_release(struct notes_tip *tip);
+
 /*
  * Read the note on commit from notes_ref into out (which is reset first).
  * Notes may be stored flat ("<hex>") or fanned out ("ab/cdef...",
