@@ -758,93 +758,91 @@ static int get_notes_ref(struct walker *w, const yaml_node_t *node)
 	return 0;
 }
 
-/* A sequence of non-empty strings, replacing *out. */
-static int get_list(struct walker *w, const yaml_node_t *node,
-		    const char *name, struct strlist *out)
+/*
+ * Append the strings of a sequence node to list. Every item must be a
+ * string (else the error says "'name' must be <shape>"); an empty one is
+ * an error unless allow_empty.
+ */
+static int append_items(struct walker *w, const yaml_node_t *node,
+			const char *name, const char *shape, int allow_empty,
+			struct strlist *list)
 {
-	struct strlist list = STRLIST_INIT;
-	int ret = -1;
-
-	if (node->type != YAML_SEQUENCE_NODE)
-		return error_mark(w->what, node->start_mark,
-				  "'%s' must be a list of strings", name);
 	for (yaml_node_item_t *it = node->data.sequence.items.start;
 	     it < node->data.sequence.items.top; it++) {
 		yaml_node_t *item = yaml_document_get_node(w->doc, *it);
 		char *s = NULL;
 
-		if (!is_scalar(item) || is_null(item)) {
-			error_mark(w->what, item->start_mark,
-				   "'%s' must be a list of strings", name);
-			goto cleanup;
-		}
-		if (!item->data.scalar.length) {
-			error_mark(w->what, item->start_mark,
-				   "empty string in '%s'", name);
-			goto cleanup;
-		}
+		if (!is_scalar(item) || is_null(item))
+			return error_mark(w->what, item->start_mark,
+					  "'%s' must be %s", name, shape);
+		if (!allow_empty && !item->data.scalar.length)
+			return error_mark(w->what, item->start_mark,
+					  "empty string in '%s'", name);
 		if (scalar_dup(w, item, name, &s) < 0)
-			goto cleanup;
-		strlist_append_nodup(&list, s);
+			return -1;
+		strlist_append_nodup(list, s);
+	}
+	return 0;
+}
+
+/* Replace *out with list (taken) when ok is 0, else drop list; returns ok. */
+static int replace_list(struct strlist *out, struct strlist *list, int ok)
+{
+	if (ok < 0) {
+		strlist_release(list);
+		return -1;
 	}
 	strlist_release(out);
-	*out = list;
-	list = (struct strlist)STRLIST_INIT;
-	ret = 0;
-cleanup:
-	strlist_release(&list);
-	return ret;
+	*out = *list;
+	return 0;
+}
+
+/* A sequence of non-empty strings, replacing *out. */
+static int get_list(struct walker *w, const yaml_node_t *node,
+		    const char *name, struct strlist *out)
+{
+	static const char shape[] = "a list of strings";
+	struct strlist list = STRLIST_INIT;
+
+	if (node->type != YAML_SEQUENCE_NODE)
+		return error_mark(w->what, node->start_mark,
+				  "'%s' must be %s", name, shape);
+	return replace_list(out, &list,
+			    append_items(w, node, name, shape, 0, &list));
+}
+
+/* A scalar split into words as a shell would, without expanding anything. */
+static int split_scalar(struct walker *w, const yaml_node_t *node,
+			const char *name, struct strlist *list)
+{
+	const char *why = NULL;
+
+	if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
+		return error_mark(w->what, node->start_mark,
+				  "NUL byte in '%s'", name);
+	if (split_words(list, scalar_text(node), node->data.scalar.length,
+			&why) < 0)
+		return error_mark(w->what, node->start_mark, "%s in '%s'",
+				  why, name);
+	return 0;
 }
 
 /* An argv: a list of strings taken as they are, or a string split. */
 static int get_argv(struct walker *w, const yaml_node_t *node,
 		    const char *name, struct strlist *out)
 {
+	static const char shape[] = "a string or a list of strings";
 	struct strlist list = STRLIST_INIT;
-	const char *why = NULL;
-	int ret = -1;
 
-	if (is_scalar(node) && !is_null(node)) {
-		if (memchr(node->data.scalar.value, '\0',
-			   node->data.scalar.length)) {
-			error_mark(w->what, node->start_mark,
-				   "NUL byte in '%s'", name);
-			goto cleanup;
-		}
-		if (split_words(&list, scalar_text(node),
-				node->data.scalar.length, &why) < 0) {
-			error_mark(w->what, node->start_mark, "%s in '%s'",
-				   why, name);
-			goto cleanup;
-		}
-	} else if (node->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = node->data.sequence.items.start;
-		     it < node->data.sequence.items.top; it++) {
-			yaml_node_t *item = yaml_document_get_node(w->doc, *it);
-			char *s = NULL;
-
-			if (!is_scalar(item) || is_null(item)) {
-				error_mark(w->what, item->start_mark,
-					   "'%s' must be a string or a list "
-					   "of strings", name);
-				goto cleanup;
-			}
-			if (scalar_dup(w, item, name, &s) < 0)
-				goto cleanup;
-			strlist_append_nodup(&list, s);
-		}
-	} else {
-		error_mark(w->what, node->start_mark,
-			   "'%s' must be a string or a list of strings", name);
-		goto cleanup;
-	}
-	strlist_release(out);
-	*out = list;
-	list = (struct strlist)STRLIST_INIT;
-	ret = 0;
-cleanup:
-	strlist_release(&list);
-	return ret;
+	if (is_scalar(node) && !is_null(node))
+		return replace_list(out, &list,
+				    split_scalar(w, node, name, &list));
+	if (node->type == YAML_SEQUENCE_NODE)
+		return replace_list(out, &list,
+				    append_items(w, node, name, shape, 1,
+						 &list));
+	return error_mark(w->what, node->start_mark, "'%s' must be %s", name,
+			  shape);
 }
 
 /*
