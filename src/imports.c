@@ -1,9 +1,11 @@
 /* imports.c - resolve Python import names to tracked files, for the module dependency graph.
  * Each Python file is indexed under every dotted suffix of its path, so source roots need no config. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "imports.h"
 #include "sbuf.h"
+#include "strlist.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -102,18 +104,10 @@ static void add_found(struct found *f, uint32_t path)
 static void lookup(const struct import_index *idx, const char *name,
 		   struct found *f)
 {
-	size_t lo = 0, hi = idx->nr;
+	size_t i = sorted_first_str(idx->items, idx->nr, sizeof(*idx->items),
+				    offsetof(struct import_entry, name), name);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(idx->items[mid].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (size_t i = lo; i < idx->nr && !strcmp(idx->items[i].name, name);
-	     i++)
+	for (; i < idx->nr && !strcmp(idx->items[i].name, name); i++)
 		add_found(f, idx->items[i].path);
 }
 

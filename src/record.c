@@ -1,6 +1,7 @@
 /* record.c - turn one test run (coverage contexts + JUnit) into the model of a commit.
  * Lines map to features through each file's owner table; a test's signal on a feature is
  * the share of the feature's executed lines (over the whole run) that the test ran. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -12,6 +13,7 @@
 #include "record.h"
 #include "repo.h"
 #include "signal.h"
+#include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -186,17 +188,8 @@ static void index_junit(struct builder *b)
 /* First JUnit key entry equal to key, or -1. */
 static long find_key(const struct builder *b, const char *key)
 {
-	size_t lo = 0, hi = b->keys_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(b->keys[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < b->keys_nr && !strcmp(b->keys[lo].key, key) ? (long)lo : -1;
+	return sorted_find_str(b->keys, b->keys_nr, sizeof(*b->keys),
+			       offsetof(struct junit_key, key), key);
 }
 
 /* Collect every test id: from coverage contexts and from JUnit cases. */

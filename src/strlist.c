@@ -31,24 +31,35 @@ void strlist_sort(struct strlist *list)
 		qsort(list->items, list->nr, sizeof(*list->items), cmp_str);
 }
 
-long sorted_find_str(const void *base, size_t nr, size_t size, size_t member,
-		     const char *key)
+static const char *key_at(const void *base, size_t size, size_t member,
+			  size_t i)
+{
+	return *(char *const *)((const char *)base + i * size + member);
+}
+
+size_t sorted_first_str(const void *base, size_t nr, size_t size,
+			size_t member, const char *key)
 {
 	size_t lo = 0, hi = nr;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *rec = (const char *)base + mid * size;
-		int c = strcmp(*(char *const *)(rec + member), key);
 
-		if (!c)
-			return (long)mid;
-		if (c < 0)
+		if (strcmp(key_at(base, size, member, mid), key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return -1;
+	return lo;
+}
+
+long sorted_find_str(const void *base, size_t nr, size_t size, size_t member,
+		     const char *key)
+{
+	size_t i = sorted_first_str(base, nr, size, member, key);
+
+	return i < nr && !strcmp(key_at(base, size, member, i), key) ?
+		(long)i : -1;
 }
 
 long strlist_find_sorted(const struct strlist *list, const char *s)

@@ -23,10 +23,14 @@ void strlist_release(struct strlist *list);
 
 /*
  * Binary search of nr records of size bytes at base, sorted by the C string
- * that each holds at byte offset member (a char *): the index of the record
- * whose string equals key, or -1.
+ * that each holds at byte offset member (a char *): the index of the first
+ * record whose string equals key, or -1.
  */
 long sorted_find_str(const void *base, size_t nr, size_t size, size_t member,
 		     const char *key);
+/* The same search: the index of the first record not below key (nr when
+ * every one is). */
+size_t sorted_first_str(const void *base, size_t nr, size_t size,
+			size_t member, const char *key);
 
 #endif
