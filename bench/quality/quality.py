@@ -4,13 +4,14 @@
 For each package (python3-pint, python3-mpmath): copy it into a temporary repository, record a
 run with git covopt record, commit mutants of its code (and changes made of 2 to 4 of them) on
 top, find the tests each one fails, then score git covopt select against two baselines.
-Usage: quality.py [--quick] [--results DIR] [--packages pint,mpmath] [--keep]
+Usage: quality.py [--quick] [--results DIR] [--packages pint,mpmath] [--keep] [--rescore DIR]
 """
 import argparse
 import concurrent.futures
 import json
 import math
 import os
+import pickle
 import random
 import shutil
 import sys
@@ -26,6 +27,7 @@ WORKERS = 2
 SHARES = {"module": 0.12, "class": 0.10, "rare": 0.20, "function": 0.58}
 RARE = 3            # a function reached by at most this many tests is rarely reached
 AGREEMENT = 0.98    # the shortcut is used only if it agrees this well with full runs
+STATE_FILE = "state.pickle"  # a kept package's suite, cases and facts, for --rescore
 
 
 class Case:
@@ -54,8 +56,15 @@ def parse_args(argv):
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary repositories, with cases.jsonl: each fault, "
                     "its failing tests and which selections caught it")
+    ap.add_argument("--rescore", metavar="DIR",
+                    help="score again the faults of a run kept with --keep in DIR (its "
+                    "ground truth as it was), recording its model again with the "
+                    "git-covopt on PATH: to judge a change to select in minutes")
     a = ap.parse_args(argv)
     quick = a.quick
+    a.named = a.packages.split(",") if a.packages else []
+    if a.rescore:
+        a.packages = a.packages or "pint,mpmath"
     a.packages = (a.packages or ("pint" if quick else "pint,mpmath")).split(",")
     a.faults = a.faults or (60 if quick else 200)
     a.multi = a.multi if a.multi is not None else (10 if quick else 50)
@@ -257,6 +266,10 @@ def bench_package(name, args, workdir):
     facts["set aside"] = dict(sorted(suite.set_aside.items()))
     singles, multis = faults(suite, args, rng, facts)
     facts["hung"] = len(suite.hung)
+    if args.keep:
+        with open(os.path.join(suite.workdir, STATE_FILE), "wb") as f:
+            pickle.dump({"suite": suite.state(), "singles": singles, "multis": multis,
+                         "facts": facts, "quick": args.quick}, f)
     log("%s: scoring %d cases" % (name, len(singles) + len(multis)))
     rows, tallies = scoring.score(suite, singles + multis)
     facts["invalid ids"] = sorted({t for tl in tallies.values() for t in tl.invalid_ids})[:10]
@@ -272,6 +285,26 @@ def bench_package(name, args, workdir):
     else:
         suite.cleanup()
     return rows, facts
+
+
+def rescore_package(name, args, workdir):
+    """Score again the kept run of NAME in WORKDIR: same faults and failing sets, a model
+    recorded again from the kept coverage and JUnit report, the current git-covopt."""
+    t0 = time.time()
+    with open(os.path.join(workdir, name, STATE_FILE), "rb") as f:
+        kept = pickle.load(f)
+    suite = Suite.restore(os.path.join(workdir, name), kept["suite"])
+    git(suite.repo, "covopt", "record", "-q", "--coverage", ".coverage",
+        "--junit", "junit.xml")
+    facts = kept["facts"]
+    cases = kept["singles"] + kept["multis"]
+    log("%s: scoring %d kept cases again" % (name, len(cases)))
+    rows, tallies = scoring.score(suite, cases)
+    facts["invalid ids"] = sorted({t for tl in tallies.values() for t in tl.invalid_ids})[:10]
+    facts["select errors"] = [e for tl in tallies.values() for e in tl.errors][:5]
+    facts["minutes"] = round((time.time() - t0) / 60, 1)
+    facts["rescored"] = True
+    return rows, facts, kept["quick"]
 
 
 def fact_lines(name, f):
@@ -304,7 +337,8 @@ def fact_lines(name, f):
         out.append("  invalid ids printed: %s" % ", ".join(f["invalid ids"]))
     if f["select errors"]:
         out.append("  select errors: %s" % "; ".join(f["select errors"]))
-    out.append("  took %.1f min" % f["minutes"])
+    out.append("  took %.1f min%s" % (f["minutes"], " (scoring again a kept run's faults)"
+                                      if f.get("rescored") else ""))
     return out
 
 
@@ -314,6 +348,8 @@ def report(args, rows, facts, minutes, out):
     title = "git covopt selection quality (%s run, %.0f min)" % (kind, minutes)
     if set(facts) != set(args.packages):
         title += ", partial: %s done" % ", ".join(facts)
+    if args.rescore:
+        title += ", the faults of a kept run scored again"
     if out:
         print(title, file=out)
         print(file=out)
@@ -340,8 +376,28 @@ def report(args, rows, facts, minutes, out):
     log("wrote %s.csv and %s.md" % (stem, stem))
 
 
+def rescore(args):
+    all_rows, all_facts = [], {}
+    t0 = time.time()
+    for name in args.packages:
+        if not os.path.exists(os.path.join(args.rescore, name, STATE_FILE)):
+            if name in args.named:
+                sys.exit("quality.py: no kept run of %s in %s" % (name, args.rescore))
+            continue
+        rows, facts, args.quick = rescore_package(name, args, args.rescore)
+        all_rows += rows
+        all_facts[name] = facts
+    if not all_facts:
+        sys.exit("quality.py: no kept run in %s (run with --keep)" % args.rescore)
+    args.packages = list(all_facts)
+    report(args, all_rows, all_facts, (time.time() - t0) / 60, sys.stdout)
+    return 0
+
+
 def main(argv):
     args = parse_args(argv)
+    if args.rescore:
+        return rescore(args)
     workdir = tempfile.mkdtemp(prefix="covopt-quality.")
     all_rows, all_facts = [], {}
     t0 = time.time()

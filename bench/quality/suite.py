@@ -70,6 +70,12 @@ def ensure_package(name):
     return res.stdout.strip()
 
 
+def _score_tree_number(workdir):
+    """The scoring worktree is the last one record() made: the highest wtN."""
+    return max(int(n[2:]) for n in os.listdir(workdir)
+               if n.startswith("wt") and n[2:].isdigit())
+
+
 class Suite:
     """One package's repository, its recorded run and its worktrees."""
 
@@ -343,6 +349,25 @@ class Suite:
                 elif "package_file" in obj:
                     res["package_file"] = obj["package_file"]
         return res
+
+    # ---- keeping a run for rescoring ---------------------------------------
+
+    STATE = ("name", "ids", "index", "cost", "plain_cost", "set_aside", "lines",
+             "lines_reversed", "base", "suite_time", "hung")
+
+    def state(self):
+        """What scoring needs of this suite, as plain data (for --keep and --rescore)."""
+        return {k: getattr(self, k) for k in self.STATE}
+
+    @classmethod
+    def restore(cls, workdir, state):
+        """The suite of a kept run in WORKDIR, with its scoring worktree, from STATE."""
+        suite = cls(state["name"], workdir, 0)
+        for k in cls.STATE:
+            setattr(suite, k, state[k])
+        wt = os.path.join(workdir, "wt%d" % _score_tree_number(workdir))
+        suite.score_tree = [wt, git(wt, "rev-parse", "HEAD").strip()]
+        return suite
 
     def cleanup(self):
         shutil.rmtree(self.workdir, ignore_errors=True)
