@@ -63,9 +63,7 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     quick = a.quick
     a.named = a.packages.split(",") if a.packages else []
-    if a.rescore:
-        a.packages = a.packages or "pint,mpmath"
-    a.packages = (a.packages or ("pint" if quick else "pint,mpmath")).split(",")
+    a.packages = a.named or (["pint"] if quick and not a.rescore else ["pint", "mpmath"])
     a.faults = a.faults or (60 if quick else 200)
     a.multi = a.multi if a.multi is not None else (10 if quick else 50)
     a.validate = a.validate or (10 if quick else 25)
