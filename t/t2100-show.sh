@@ -27,7 +27,7 @@ test_expect_success 'the summary names the commit, counts and slowest tests' '
 	import json
 	tests = json.load(open("out.json"))["tests"]
 	cost = {t["id"]: t["cost"] for t in tests}
-	listed = [line.split()[2] for line in open("slowest")]
+	listed = [line.split(None, 2)[2].rstrip("\n") for line in open("slowest")]
 	shown = [float(line.split()[0]) for line in open("slowest")]
 	assert all(t in cost for t in listed), listed
 	assert shown == sorted(shown, reverse=True), shown
