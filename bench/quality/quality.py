@@ -8,6 +8,7 @@ Usage: quality.py [--quick] [--results DIR] [--packages pint,mpmath] [--keep] [-
 """
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import math
 import os
@@ -16,6 +17,7 @@ import random
 import shutil
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,6 +58,10 @@ def parse_args(argv):
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary repositories, with cases.jsonl: each fault, "
                     "its failing tests and which selections caught it")
+    ap.add_argument("--resume", metavar="FILE",
+                    help="keep each fault's failing tests in FILE as they are found, and "
+                    "take those an earlier run with the same FILE found: a long run cut "
+                    "short goes on where it stopped")
     ap.add_argument("--rescore", metavar="DIR",
                     help="score again the faults of a run kept with --keep in DIR (its "
                     "ground truth as it was), recording its model again with the "
@@ -64,6 +70,7 @@ def parse_args(argv):
     quick = a.quick
     a.named = a.packages.split(",") if a.packages else []
     a.packages = a.named or (["pint"] if quick and not a.rescore else ["pint", "mpmath"])
+    a.saved = SavedTruth(a.resume) if a.resume else None
     a.faults = a.faults or (60 if quick else 200)
     a.multi = a.multi if a.multi is not None else (10 if quick else 50)
     a.validate = a.validate or (10 if quick else 25)
@@ -102,15 +109,24 @@ class Truth:
     changed code, unless that code runs at import time or which tests run it depends on the
     order of the suite (see Suite.order_dependent); then by running the whole suite."""
 
-    def __init__(self, suite):
+    def __init__(self, suite, saved=None):
         self.suite = suite
+        self.saved = saved          # SavedTruth of --resume, or None
         self.shortcut = True
         self.pool = concurrent.futures.ThreadPoolExecutor(WORKERS)
         self.seconds = {"covering": 0.0, "full": 0.0}
 
-    def _failing(self, results):
-        return {t for t, o in results.items()
-                if o == "failed" and t not in self.suite.set_aside}
+    def _failing(self, sha, tests):
+        """The tests of TESTS (None: the whole suite) that fail on SHA, set-aside ones left
+        out; from --resume's file when an earlier run found them."""
+        key = SavedTruth.key(self.suite.name, sha, tests)
+        failed = self.saved.get(key) if self.saved else None
+        if failed is None:
+            results = self.suite.run(sha, tests)
+            failed = {t for t, o in results.items() if o == "failed"}
+            if self.saved:
+                self.saved.put(key, failed)
+        return {t for t in failed if t not in self.suite.set_aside}
 
     def _one(self, case, mode):
         t0 = time.time()
@@ -122,8 +138,8 @@ class Truth:
         tests, at_import = self.suite.covering(case.changed)
         if mode == "full" or at_import or not self.shortcut or \
            self.suite.order_dependent(case.changed):
-            return "full", self._failing(self.suite.run(case.sha, None))
-        return "covering", self._failing(self.suite.run(case.sha, tests))
+            return "full", self._failing(case.sha, None)
+        return "covering", self._failing(case.sha, tests)
 
     def run(self, cases, mode="auto"):
         """Fill case.failing and case.how for CASES."""
@@ -152,6 +168,42 @@ class Truth:
         if agree < AGREEMENT:
             self.shortcut = False
         return agree, same_kill / len(pick) if pick else 1.0, len(pick), diff
+
+
+class SavedTruth:
+    """--resume FILE: the failing tests found for (package, commit, tests run), one JSON line
+    each, appended as they are found, so that a run cut short goes on where it stopped. The
+    commits are the same from run to run (fixed dates and contents), so are the keys."""
+
+    def __init__(self, path):
+        self.path, self.known, self.reused = path, {}, 0
+        self.lock = threading.Lock()
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        obj = json.loads(line)
+                        self.known[obj["key"]] = set(obj["failed"])
+                    except (ValueError, KeyError, TypeError):
+                        continue  # a line cut short when the run was stopped
+
+    @staticmethod
+    def key(package, sha, tests):
+        which = "all" if tests is None else hashlib.sha1(
+            "\n".join(sorted(tests)).encode()).hexdigest()
+        return "%s %s %s" % (package, sha, which)
+
+    def get(self, key):
+        with self.lock:
+            found = self.known.get(key)
+            self.reused += found is not None
+            return found
+
+    def put(self, key, failed):
+        with self.lock:
+            self.known[key] = set(failed)
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps({"key": key, "failed": sorted(failed)}) + "\n")
 
 
 def make_single(suite, files, site, n):
@@ -186,7 +238,8 @@ def faults(suite, args, rng, facts):
         return mutants.is_valid(site, files[site.path], dumps[site.path])
 
     sampler = mutants.Sampler(strata, rng)
-    truth = Truth(suite)
+    truth = Truth(suite, args.saved)
+    reused = args.saved.reused if args.saved else 0
     killed, tried = [], []
     while len(killed) < args.faults and len(tried) < 4 * args.faults:
         want = math.ceil((args.faults - len(killed)) * (1.5 if tried else 1.35)) + 4
@@ -223,6 +276,7 @@ def faults(suite, args, rng, facts):
     facts["found by covering tests"] = sum(1 for c in tried if c.how == "covering")
     facts["found by the full suite"] = sum(1 for c in tried if c.how == "full")
     facts["run seconds"] = dict(truth.seconds)
+    facts["reused"] = (args.saved.reused if args.saved else 0) - reused
 
     multis, n = [], 0
     while len(multis) < args.multi and n < 3 * args.multi:
@@ -320,8 +374,10 @@ def fact_lines(name, f):
         (f["multi-mutant changes run"], f["multi-mutant changes not killed"]),
         "  tests that hung or crashed their run (counted as failing): %d" % f["hung"],
         "  ground truth: %d mutants by their covering tests (%.0f s), %d by the full suite "
-        "(%.0f s)" % (f["found by covering tests"], f["run seconds"]["covering"],
-                      f["found by the full suite"], f["run seconds"]["full"]),
+        "(%.0f s)%s" % (f["found by covering tests"], f["run seconds"]["covering"],
+                        f["found by the full suite"], f["run seconds"]["full"],
+                        "; %d runs taken from --resume's file" % f["reused"]
+                        if f.get("reused") else ""),
         "  validation of the covering-tests shortcut on %d random mutants against full "
         "runs: failing sets agree %.1f%%, killed-or-not %.1f%%%s" %
         (n, 100 * agree, 100 * agree_kill,
