@@ -785,7 +785,7 @@ static int append_items(struct walker *w, const yaml_node_t *node,
 	return 0;
 }
 
-/* Replace *out with list (taken) when ok is 0, else drop list; returns ok. */
+/* Replace *out with list (taken) when ok is 0, else drop list: 0 or -1. */
 static int replace_list(struct strlist *out, struct strlist *list, int ok)
 {
 	if (ok < 0) {
