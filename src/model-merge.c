@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model-merge.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -102,21 +102,21 @@ static long *map_features(const struct model *fresh, const struct model *base)
 static unsigned char *remap_signals(const struct model_test *t,
 				    const long *map, size_t *len)
 {
-	struct signal_writer w;
-	struct signal_iter it;
+	struct covvec_writer w;
+	struct covvec_iter it;
 	long last = -1;
 
-	signal_writer_init(&w);
-	signal_iter_init(&it, t->signals, t->signals_len);
-	while (signal_iter_next(&it) > 0) {
+	covvec_writer_init(&w);
+	covvec_iter_init(&it, t->signals, t->signals_len);
+	while (covvec_iter_next(&it) > 0) {
 		long to = map[it.feature];
 
 		if (to <= last)
 			continue;
-		signal_writer_add(&w, (uint32_t)to, it.q);
+		covvec_writer_add(&w, (uint32_t)to, it.q);
 		last = to;
 	}
-	return signal_writer_finish(&w, len);
+	return covvec_writer_finish(&w, len);
 }
 
 static int cmp_test(const void *a, const void *b)

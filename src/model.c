@@ -6,7 +6,7 @@
 #include <string.h>
 #include "model.h"
 #include "strlist.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -191,7 +191,7 @@ static int validate_tests(const struct model *m, const char *what)
 		if (t->flag >= m->flags_nr || t->outcome > OUTCOME_MAX ||
 		    !(t->cost >= 0) || t->cost > 1e9)
 			return error("%s: bad test '%s'", what, t->id);
-		if (signal_check(t->signals, t->signals_len, limit))
+		if (covvec_check(t->signals, t->signals_len, limit))
 			return error("%s: bad signal of test '%s'", what,
 				     t->id);
 	}

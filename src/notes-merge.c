@@ -8,7 +8,7 @@
 #include "model-codec.h"
 #include "notes-store.h"
 #include "repo.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -200,14 +200,14 @@ static void merge_features(struct model *out, const struct model *a,
 static unsigned char *remap_signals(const struct model_test *t,
 				    const long *map, size_t *len)
 {
-	struct signal_writer w;
-	struct signal_iter it;
+	struct covvec_writer w;
+	struct covvec_iter it;
 
-	signal_writer_init(&w);
-	signal_iter_init(&it, t->signals, t->signals_len);
-	while (signal_iter_next(&it) > 0)
-		signal_writer_add(&w, (uint32_t)map[it.feature], it.q);
-	return signal_writer_finish(&w, len);
+	covvec_writer_init(&w);
+	covvec_iter_init(&it, t->signals, t->signals_len);
+	while (covvec_iter_next(&it) > 0)
+		covvec_writer_add(&w, (uint32_t)map[it.feature], it.q);
+	return covvec_writer_finish(&w, len);
 }
 
 static void add_test(struct model *out, const struct model_test *t,

@@ -12,7 +12,7 @@
 #include "progress.h"
 #include "record.h"
 #include "repo.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -347,7 +347,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 {
 	uint32_t *touched = NULL;
 	size_t touched_nr = 0, touched_alloc = 0;
-	struct signal_writer w;
+	struct covvec_writer w;
 
 	for (size_t i = from; i < to; i++) {
 		const struct coverage_record *rec = &b->cov->records[order[i]];
@@ -373,16 +373,16 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
-	signal_writer_init(&w);
+	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
 		double share = (double)count[feat] / b->m->features[feat].lines;
 
-		signal_writer_add(&w, feat, signal_quantize(share));
+		covvec_writer_add(&w, feat, covvec_quantize(share));
 		count[feat] = 0;
 	}
 	free(touched);
-	return signal_writer_finish(&w, len);
+	return covvec_writer_finish(&w, len);
 }
 
 static void add_tests(struct builder *b, uint32_t flag)

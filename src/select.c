@@ -15,7 +15,7 @@
 #include "repo.h"
 #include "select.h"
 #include "shard.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -316,14 +316,14 @@ static void add_model_tests(struct problem *pb, struct selection *s,
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		const struct model_test *mt = &m->tests[i];
 		size_t first = pb->entries_nr;
-		struct signal_iter it;
+		struct covvec_iter it;
 		double prior;
 
-		signal_iter_init(&it, mt->signals, mt->signals_len);
-		while (signal_iter_next(&it) > 0)
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0)
 			if (imp->feature_slot[it.feature] >= 0)
 				add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
-					  (float)signal_share(it.q));
+					  (float)covvec_share(it.q));
 		for (; x < imp->extra_nr && imp->extra[x].test <= i; x++)
 			if (imp->extra[x].test == i)
 				add_entry(pb, imp->extra[x].slot,

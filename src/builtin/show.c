@@ -10,7 +10,7 @@
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "repo.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -43,7 +43,7 @@ static void json_feature(struct json_writer *w, const struct model *m,
 	json_key(w, "kind");
 	json_string(w, feature_kind_name(f->kind));
 	json_key(w, "signal");
-	json_double(w, signal_share(q));
+	json_double(w, covvec_share(q));
 	json_object_end(w);
 	sbuf_release(&name);
 }
@@ -51,7 +51,7 @@ static void json_feature(struct json_writer *w, const struct model *m,
 static void json_test(struct json_writer *w, const struct model *m,
 		      const struct model_test *t)
 {
-	struct signal_iter it;
+	struct covvec_iter it;
 
 	json_object_begin(w);
 	json_key(w, "id");
@@ -68,8 +68,8 @@ static void json_test(struct json_writer *w, const struct model *m,
 	json_bool(w, !!(t->history & MODEL_HISTORY_FLAKY));
 	json_key(w, "features");
 	json_array_begin(w);
-	signal_iter_init(&it, t->signals, t->signals_len);
-	while (signal_iter_next(&it) > 0)
+	covvec_iter_init(&it, t->signals, t->signals_len);
+	while (covvec_iter_next(&it) > 0)
 		json_feature(w, m, it.feature, it.q);
 	json_array_end(w);
 	json_object_end(w);
@@ -81,11 +81,11 @@ static size_t count_pairs(const struct model *m)
 	size_t n = 0;
 
 	for (size_t i = 0; i < m->tests_nr; i++) {
-		struct signal_iter it;
+		struct covvec_iter it;
 
-		signal_iter_init(&it, m->tests[i].signals,
+		covvec_iter_init(&it, m->tests[i].signals,
 				 m->tests[i].signals_len);
-		while (signal_iter_next(&it) > 0)
+		while (covvec_iter_next(&it) > 0)
 			n++;
 	}
 	return n;
@@ -185,11 +185,11 @@ static void show_busiest(const struct model *m)
 	size_t top[SHOW_TOP], k;
 
 	for (size_t i = 0; i < m->tests_nr; i++) {
-		struct signal_iter it;
+		struct covvec_iter it;
 
-		signal_iter_init(&it, m->tests[i].signals,
+		covvec_iter_init(&it, m->tests[i].signals,
 				 m->tests[i].signals_len);
-		while (signal_iter_next(&it) > 0)
+		while (covvec_iter_next(&it) > 0)
 			users[it.feature] += 1;
 	}
 	k = top_n(users, m->features_nr, SHOW_TOP, top);

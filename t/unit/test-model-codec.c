@@ -16,7 +16,7 @@
 #include "model-codec.h"
 #include "notes-store.h"
 #include "sbuf.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "xalloc.h"
 
 #define HEX_A "0123456789abcdef0123456789abcdef01234567"
@@ -67,12 +67,12 @@ static size_t count_lines(const struct sbuf *sb)
 static unsigned char *make_signals(size_t *len, const uint32_t *features,
 				   const unsigned *levels, size_t nr)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 
-	signal_writer_init(&w);
+	covvec_writer_init(&w);
 	for (size_t i = 0; i < nr; i++)
-		signal_writer_add(&w, features[i], levels[i]);
-	return signal_writer_finish(&w, len);
+		covvec_writer_add(&w, features[i], levels[i]);
+	return covvec_writer_finish(&w, len);
 }
 
 /*

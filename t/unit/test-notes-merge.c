@@ -15,7 +15,7 @@
 #include "notes-merge.h"
 #include "notes-store.h"
 #include "sbuf.h"
-#include "signal.h"
+#include "coverage-vector.h"
 #include "xalloc.h"
 
 #define HEX_A "0123456789abcdef0123456789abcdef01234567"
@@ -111,17 +111,17 @@ static void build(struct model *m, const struct spec *sp)
 	}
 	for (size_t i = 0; i < 4 && sp->tests[i].id; i++) {
 		const struct spec_test *t = &sp->tests[i];
-		struct signal_writer w;
+		struct covvec_writer w;
 		unsigned char *sig;
 		size_t len;
 
-		signal_writer_init(&w);
+		covvec_writer_init(&w);
 		for (size_t j = 0; j < nf; j++)
 			for (size_t k = 0; k < 2 && t->features[k]; k++)
 				if (!strcmp(feats[j], t->features[k]))
-					signal_writer_add(&w, (uint32_t)j,
-							  SIGNAL_LEVELS);
-		sig = signal_writer_finish(&w, &len);
+					covvec_writer_add(&w, (uint32_t)j,
+							  COVVEC_LEVELS);
+		sig = covvec_writer_finish(&w, &len);
 		model_add_test(m, t->id,
 			       (uint32_t)model_find_flag(m, t->flag), t->cost,
 			       OUTCOME_PASSED, 0, sig, len);
@@ -139,13 +139,13 @@ static void render(struct sbuf *out, const struct model *m)
 	sbuf_addstr(out, "|");
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		const struct model_test *t = &m->tests[i];
-		struct signal_iter it;
+		struct covvec_iter it;
 		const char *sep = "";
 
 		sbuf_addf(out, " %s/%s/%g[", t->id, m->flags[t->flag].name,
 			  t->cost);
-		signal_iter_init(&it, t->signals, t->signals_len);
-		while (signal_iter_next(&it) > 0) {
+		covvec_iter_init(&it, t->signals, t->signals_len);
+		while (covvec_iter_next(&it) > 0) {
 			const struct model_feature *f =
 				&m->features[it.feature];
 

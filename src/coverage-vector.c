@@ -1,37 +1,37 @@
-/* signal.c - the packed per-test signal: which features a test runs, and how much of each.
+/* coverage-vector.c - a test's packed coverage vector (its "signal"): which features it runs, how much.
  * Delta-coded varints keep a (test, feature) pair near two bytes in the stored note. */
 #include <math.h>
 #include <stdlib.h>
-#include "signal.h"
+#include "coverage-vector.h"
 #include "usage.h"
 #include "banned.h"
 
-unsigned signal_quantize(double share)
+unsigned covvec_quantize(double share)
 {
-	double q = ceil(share * SIGNAL_LEVELS);
+	double q = ceil(share * COVVEC_LEVELS);
 
 	if (!(q >= 1))
 		return 1;
-	if (q > SIGNAL_LEVELS)
-		return SIGNAL_LEVELS;
+	if (q > COVVEC_LEVELS)
+		return COVVEC_LEVELS;
 	return (unsigned)q;
 }
 
-void signal_writer_init(struct signal_writer *w)
+void covvec_writer_init(struct covvec_writer *w)
 {
 	sbuf_init(&w->buf, 0);
 	w->last = 0;
 	w->any = 0;
 }
 
-void signal_writer_add(struct signal_writer *w, uint32_t feature, unsigned q)
+void covvec_writer_add(struct covvec_writer *w, uint32_t feature, unsigned q)
 {
 	uint64_t v;
 
 	if (w->any && feature <= w->last)
 		BUG("signal features out of order (%u after %u)", feature,
 		    w->last);
-	if (q < 1 || q > SIGNAL_LEVELS)
+	if (q < 1 || q > COVVEC_LEVELS)
 		BUG("signal level %u out of range", q);
 	v = ((uint64_t)(feature - w->last) << 4) | (q - 1);
 	do {
@@ -44,7 +44,7 @@ void signal_writer_add(struct signal_writer *w, uint32_t feature, unsigned q)
 	w->any = 1;
 }
 
-unsigned char *signal_writer_finish(struct signal_writer *w, size_t *len)
+unsigned char *covvec_writer_finish(struct covvec_writer *w, size_t *len)
 {
 	unsigned char *bytes = NULL;
 
@@ -77,8 +77,8 @@ static int long_entry(const unsigned char **p, const unsigned char *end,
 	}
 }
 
-/* signal_iter_next()'s rules in one loop: models hold millions of pairs. */
-int signal_check(const unsigned char *buf, size_t len, uint32_t limit)
+/* covvec_iter_next()'s rules in one loop: models hold millions of pairs. */
+int covvec_check(const unsigned char *buf, size_t len, uint32_t limit)
 {
 	const unsigned char *p = buf, *end = len ? buf + len : buf;
 	uint64_t feature = 0, v;

@@ -1,41 +1,41 @@
-/* signal.h - the packed per-test signal: which features a test runs, and how much of each.
+/* coverage-vector.h - a test's packed coverage vector (its "signal"): which features it runs, how much.
  * Encoding: LEB128 varints of (delta_feature << 4 | (q - 1)), q = quantized share in 1..16. */
-#ifndef COVOPT_SIGNAL_H
-#define COVOPT_SIGNAL_H
+#ifndef COVOPT_COVERAGE_VECTOR_H
+#define COVOPT_COVERAGE_VECTOR_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include "sbuf.h"
 
-#define SIGNAL_LEVELS 16
+#define COVVEC_LEVELS 16
 
 /* Quantize a share in (0, 1] to 1..16 (any positive share gives at least 1). */
-unsigned signal_quantize(double share);
+unsigned covvec_quantize(double share);
 /* The share a quantized level stands for: q / 16. */
-static inline double signal_share(unsigned q)
+static inline double covvec_share(unsigned q)
 {
-	return (double)q / SIGNAL_LEVELS;
+	return (double)q / COVVEC_LEVELS;
 }
 
 /* Append one entry; features must be appended in strictly increasing order. */
-struct signal_writer {
+struct covvec_writer {
 	struct sbuf buf;
 	uint32_t last;
 	int any;
 };
-void signal_writer_init(struct signal_writer *w);
-void signal_writer_add(struct signal_writer *w, uint32_t feature, unsigned q);
+void covvec_writer_init(struct covvec_writer *w);
+void covvec_writer_add(struct covvec_writer *w, uint32_t feature, unsigned q);
 /* Hand the bytes over (malloc'ed, NULL when empty). */
-unsigned char *signal_writer_finish(struct signal_writer *w, size_t *len);
+unsigned char *covvec_writer_finish(struct covvec_writer *w, size_t *len);
 
-struct signal_iter {
+struct covvec_iter {
 	const unsigned char *p, *end;
 	uint32_t feature;
 	unsigned q;
 	int first;
 };
 
-static inline void signal_iter_init(struct signal_iter *it,
+static inline void covvec_iter_init(struct covvec_iter *it,
 				    const unsigned char *buf, size_t len)
 {
 	it->p = buf;
@@ -50,7 +50,7 @@ static inline void signal_iter_init(struct signal_iter *it,
  * a varint cut short or over 6 bytes, a zero delta after the first entry,
  * a feature past UINT32_MAX. Inline: select and validation call it per pair.
  */
-static inline int signal_iter_next(struct signal_iter *it)
+static inline int covvec_iter_next(struct covvec_iter *it)
 {
 	uint64_t v, delta;
 
@@ -85,6 +85,6 @@ static inline int signal_iter_next(struct signal_iter *it)
 }
 
 /* 0 if buf (len bytes) is well formed, every feature below limit; else -1. */
-int signal_check(const unsigned char *buf, size_t len, uint32_t limit);
+int covvec_check(const unsigned char *buf, size_t len, uint32_t limit);
 
 #endif

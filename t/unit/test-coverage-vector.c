@@ -1,4 +1,4 @@
-/* test-signal.c - unit tests of the packed per-test signal (writer, iterator, quantizer).
+/* test-coverage-vector.c - unit tests of the packed per-test signal (writer, iterator, quantizer).
  * Exact bytes for known inputs, round trips of feature lists, and malformed varints. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "signal.h"
+#include "coverage-vector.h"
 
 #define MAX_ENTRIES 8
 
@@ -24,12 +24,12 @@ struct entry {
 
 static unsigned char *write_all(size_t *len, const struct entry *e, size_t nr)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 
-	signal_writer_init(&w);
+	covvec_writer_init(&w);
 	for (size_t i = 0; i < nr; i++)
-		signal_writer_add(&w, e[i].feature, e[i].q);
-	return signal_writer_finish(&w, len);
+		covvec_writer_add(&w, e[i].feature, e[i].q);
+	return covvec_writer_finish(&w, len);
 }
 
 struct round_trip_case {
@@ -58,7 +58,7 @@ static void test_round_trip(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct round_trip_case *c = &cases[i];
-		struct signal_iter it;
+		struct covvec_iter it;
 		unsigned char *buf;
 		size_t len, k = 0;
 		int r;
@@ -70,8 +70,8 @@ static void test_round_trip(void **state)
 			assert_int_equal(len, c->len);
 			assert_memory_equal(buf, c->bytes, len);
 		}
-		signal_iter_init(&it, buf, len);
-		while ((r = signal_iter_next(&it)) > 0) {
+		covvec_iter_init(&it, buf, len);
+		while ((r = covvec_iter_next(&it)) > 0) {
 			assert_true(k < c->nr);
 			assert_int_equal(it.feature, c->e[k].feature);
 			assert_int_equal(it.q, c->e[k].q);
@@ -80,36 +80,36 @@ static void test_round_trip(void **state)
 		assert_int_equal(r, 0);
 		assert_int_equal(k, c->nr);
 		/* the end stays the end */
-		assert_int_equal(signal_iter_next(&it), 0);
+		assert_int_equal(covvec_iter_next(&it), 0);
 		free(buf);
 	}
 }
 
 static void test_empty(void **state)
 {
-	struct signal_writer w;
-	struct signal_iter it;
+	struct covvec_writer w;
+	struct covvec_iter it;
 	size_t len = 99;
 
-	signal_writer_init(&w);
-	assert_null(signal_writer_finish(&w, &len));
+	covvec_writer_init(&w);
+	assert_null(covvec_writer_finish(&w, &len));
 	assert_int_equal(len, 0);
-	signal_iter_init(&it, NULL, 0);
-	assert_int_equal(signal_iter_next(&it), 0);
+	covvec_iter_init(&it, NULL, 0);
+	assert_int_equal(covvec_iter_next(&it), 0);
 }
 
 static void test_writer_reuse(void **state)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 	unsigned char *a, *b;
 	size_t la, lb;
 
 	/* after finish the writer starts over: feature 0 is allowed again */
-	signal_writer_init(&w);
-	signal_writer_add(&w, 5, 3);
-	a = signal_writer_finish(&w, &la);
-	signal_writer_add(&w, 0, 2);
-	b = signal_writer_finish(&w, &lb);
+	covvec_writer_init(&w);
+	covvec_writer_add(&w, 5, 3);
+	a = covvec_writer_finish(&w, &la);
+	covvec_writer_add(&w, 0, 2);
+	b = covvec_writer_finish(&w, &lb);
 	assert_int_equal(la, 1);
 	assert_int_equal(a[0], (5 << 4) | 2);
 	assert_int_equal(lb, 1);
@@ -133,14 +133,14 @@ static void test_quantize(void **state)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		print_message("# quantize %g\n", cases[i].share);
-		assert_int_equal(signal_quantize(cases[i].share), cases[i].q);
+		assert_int_equal(covvec_quantize(cases[i].share), cases[i].q);
 	}
-	assert_int_equal(signal_quantize(NAN), 1);
-	assert_int_equal(signal_quantize(INFINITY), 16);
-	assert_int_equal(signal_quantize(-INFINITY), 1);
-	for (unsigned q = 1; q <= SIGNAL_LEVELS; q++) {
-		assert_true(signal_share(q) == q / 16.0);
-		assert_int_equal(signal_quantize(signal_share(q)), q);
+	assert_int_equal(covvec_quantize(NAN), 1);
+	assert_int_equal(covvec_quantize(INFINITY), 16);
+	assert_int_equal(covvec_quantize(-INFINITY), 1);
+	for (unsigned q = 1; q <= COVVEC_LEVELS; q++) {
+		assert_true(covvec_share(q) == q / 16.0);
+		assert_int_equal(covvec_quantize(covvec_share(q)), q);
 	}
 }
 
@@ -172,46 +172,46 @@ static void test_malformed(void **state)
 		const struct bad_case *c = &cases[i];
 		/* an exact-size copy: reading past it is caught by ASan */
 		unsigned char *buf = malloc(c->len);
-		struct signal_iter it;
+		struct covvec_iter it;
 		size_t k = 0;
 		int r;
 
 		print_message("# %s\n", c->name);
 		assert_non_null(buf);
 		memcpy(buf, c->bytes, c->len);
-		signal_iter_init(&it, buf, c->len);
-		while ((r = signal_iter_next(&it)) > 0)
+		covvec_iter_init(&it, buf, c->len);
+		while ((r = covvec_iter_next(&it)) > 0)
 			k++;
 		assert_int_equal(r, -1);
 		assert_int_equal(k, c->good);
-		assert_int_equal(signal_check(buf, c->len, UINT32_MAX), -1);
+		assert_int_equal(covvec_check(buf, c->len, UINT32_MAX), -1);
 		free(buf);
 	}
 }
 
 static void test_feature_zero_first_only(void **state)
 {
-	struct signal_iter it;
+	struct covvec_iter it;
 
 	/* a first entry with delta 0 is feature 0, which is fine */
-	signal_iter_init(&it, (const unsigned char *)"\x03\x10", 2);
-	assert_int_equal(signal_iter_next(&it), 1);
+	covvec_iter_init(&it, (const unsigned char *)"\x03\x10", 2);
+	assert_int_equal(covvec_iter_next(&it), 1);
 	assert_int_equal(it.feature, 0);
 	assert_int_equal(it.q, 4);
-	assert_int_equal(signal_iter_next(&it), 1);
+	assert_int_equal(covvec_iter_next(&it), 1);
 	assert_int_equal(it.feature, 1);
 	assert_int_equal(it.q, 1);
-	assert_int_equal(signal_iter_next(&it), 0);
+	assert_int_equal(covvec_iter_next(&it), 0);
 }
 
-/* What signal_check() must say: the iterator's verdict plus the limit. */
+/* What covvec_check() must say: the iterator's verdict plus the limit. */
 static int iter_check(const unsigned char *buf, size_t len, uint32_t limit)
 {
-	struct signal_iter it;
+	struct covvec_iter it;
 	int r;
 
-	signal_iter_init(&it, buf, len);
-	while ((r = signal_iter_next(&it)) > 0)
+	covvec_iter_init(&it, buf, len);
+	while ((r = covvec_iter_next(&it)) > 0)
 		if (it.feature >= limit)
 			return -1;
 	return r;
@@ -222,22 +222,22 @@ static void test_check(void **state)
 	static const uint32_t features[] = { 0, 7, 8, 300, 70000, 70001,
 					     1u << 30 };
 	static const uint32_t limits[] = { 0, 1, 5, 300, UINT32_MAX };
-	struct signal_writer w;
+	struct covvec_writer w;
 	unsigned char *buf, b[3];
 	size_t len, n = sizeof(features) / sizeof(features[0]);
 
 	/* 1- to 5-byte entries: in range up to the last feature only */
-	signal_writer_init(&w);
+	covvec_writer_init(&w);
 	for (size_t i = 0; i < n; i++)
-		signal_writer_add(&w, features[i], (unsigned)i % 16 + 1);
-	buf = signal_writer_finish(&w, &len);
-	assert_int_equal(signal_check(buf, len, features[n - 1] + 1), 0);
-	assert_int_equal(signal_check(buf, len, features[n - 1]), -1);
-	assert_int_equal(signal_check(buf, len, 70001), -1);
-	assert_int_equal(signal_check(buf, len - 1, UINT32_MAX), -1);
+		covvec_writer_add(&w, features[i], (unsigned)i % 16 + 1);
+	buf = covvec_writer_finish(&w, &len);
+	assert_int_equal(covvec_check(buf, len, features[n - 1] + 1), 0);
+	assert_int_equal(covvec_check(buf, len, features[n - 1]), -1);
+	assert_int_equal(covvec_check(buf, len, 70001), -1);
+	assert_int_equal(covvec_check(buf, len - 1, UINT32_MAX), -1);
 	free(buf);
-	assert_int_equal(signal_check(NULL, 0, 0), 0);
-	assert_int_equal(signal_check((const unsigned char *)"\x0f", 1, 0),
+	assert_int_equal(covvec_check(NULL, 0, 0), 0);
+	assert_int_equal(covvec_check((const unsigned char *)"\x0f", 1, 0),
 			 -1);
 	/* every 1- and 2-byte input, and a spread of 3-byte ones, agree */
 	for (unsigned v = 0; v < 1u << 16; v++) {
@@ -246,7 +246,7 @@ static void test_check(void **state)
 		b[2] = (unsigned char)(v * 37 >> 3);
 		for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++)
 			for (size_t l = 1; l <= 3; l++)
-				if (signal_check(b, l, limits[k]) !=
+				if (covvec_check(b, l, limits[k]) !=
 				    iter_check(b, l, limits[k]))
 					fail_msg("check and iterator differ "
 						 "on %02x %02x %02x (%zu "
@@ -278,27 +278,27 @@ static void assert_aborts(void (*fn)(void))
 
 static void add_out_of_order(void)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 
-	signal_writer_init(&w);
-	signal_writer_add(&w, 4, 1);
-	signal_writer_add(&w, 4, 1);
+	covvec_writer_init(&w);
+	covvec_writer_add(&w, 4, 1);
+	covvec_writer_add(&w, 4, 1);
 }
 
 static void add_level_zero(void)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 
-	signal_writer_init(&w);
-	signal_writer_add(&w, 1, 0);
+	covvec_writer_init(&w);
+	covvec_writer_add(&w, 1, 0);
 }
 
 static void add_level_17(void)
 {
-	struct signal_writer w;
+	struct covvec_writer w;
 
-	signal_writer_init(&w);
-	signal_writer_add(&w, 1, 17);
+	covvec_writer_init(&w);
+	covvec_writer_add(&w, 1, 17);
 }
 
 static void test_writer_bugs(void **state)
