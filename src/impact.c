@@ -116,18 +116,41 @@ static int is_test_file(const struct ctx *c, const char *path)
 	return lo < hi;
 }
 
-/* "TestX.test_y" in path -> "path::TestX::test_y". */
+/*
+ * Length of qualname without the "#2", "#3"... feature-map gives a second
+ * definition of a name: Python keeps the last one, pytest collects it
+ * under the plain name.
+ */
+static size_t plain_name_len(const char *qualname)
+{
+	size_t len = strlen(qualname), n = len;
+
+	while (n && qualname[n - 1] >= '0' && qualname[n - 1] <= '9')
+		n--;
+	return n < len && n && qualname[n - 1] == '#' ? n - 1 : len;
+}
+
+/* "TestX.test_y" (or "TestX.test_y#2") in path -> "path::TestX::test_y". */
 static char *node_id(const char *path, const char *qualname)
 {
 	struct sbuf sb = SBUF_INIT;
+	const char *end = qualname + plain_name_len(qualname);
 
 	sbuf_addf(&sb, "%s::", path);
-	for (const char *p = qualname; *p; p++)
+	for (const char *p = qualname; p < end; p++)
 		if (*p == '.')
 			sbuf_addstr(&sb, "::");
 		else
 			sbuf_addch(&sb, *p);
 	return sbuf_detach(&sb, NULL);
+}
+
+static int has_string(const struct strlist *list, const char *s)
+{
+	for (size_t i = 0; i < list->nr; i++)
+		if (!strcmp(list->items[i], s))
+			return 1;
+	return 0;
 }
 
 /* A test function changed, appeared or went away. */
@@ -153,7 +176,7 @@ static void test_changed(struct ctx *c, const char *path, const char *name,
 				c->imp->prior[i] = 1;
 		}
 	}
-	if (!known && !gone)
+	if (!known && !gone && !has_string(&c->imp->new_tests, id))
 		strlist_append(&c->imp->new_tests, id);
 	sbuf_release(&prefix);
 	free(id);
@@ -302,6 +325,19 @@ static int parse_side(struct feature_map *map, const char *path, int has,
 	return features_parse(map, path, data->buf, data->len);
 }
 
+/*
+ * Is a definition of name (without its "#N") left in map? Removing one of
+ * two "def test_x" leaves the test test_x: it changed, it is not gone.
+ */
+static int still_defined(const struct feature_map *map, const char *name)
+{
+	char *plain = xmemdupz(name, plain_name_len(name));
+	int ret = feature_map_find(map, plain) >= 0;
+
+	free(plain);
+	return ret;
+}
+
 static void compare_files(struct ctx *c, const struct file_change *fc,
 			  const struct feature_map *old,
 			  const struct feature_map *new, int test_file)
@@ -324,7 +360,8 @@ static void compare_files(struct ctx *c, const struct file_change *fc,
 
 			w = a > b ? a : b;
 		}
-		feature_changed(c, fc, k >= 0 ? &new->items[k] : s, w, k < 0,
+		feature_changed(c, fc, k >= 0 ? &new->items[k] : s, w,
+				k < 0 && !still_defined(new, s->name),
 				test_file);
 	}
 	for (size_t k = 0; k < new->nr; k++) {
