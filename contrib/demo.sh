@@ -112,12 +112,12 @@ if have_select
 then
 	heading "selecting tests for the change (git covopt select HEAD~1)"
 	selected=$(git rev-parse --absolute-git-dir)/covopt-selected
-	git covopt select HEAD~1 -t 10 --verbose >"$selected"
+	git covopt select HEAD~1 -t 10 --verbose -z >"$selected"
 	if test -s "$selected"
 	then
-		heading "running them: git covopt select HEAD~1 -t 10 | xargs pytest"
-		# ids with blanks or quotes come escaped the way xargs reads them
-		xargs "$PYTHON" -m pytest -q -p no:cacheprovider <"$selected"
+		heading "running them: git covopt select HEAD~1 -t 10 -z | xargs -0 pytest"
+		# ids as pytest names them, blanks and quotes included
+		xargs -0 -r "$PYTHON" -m pytest -q -p no:cacheprovider <"$selected"
 	else
 		heading "no test selected"
 	fi

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "json.h"
 #include "output.h"
+#include "usage.h"
 #include "banned.h"
 
 void output_shell_quote(struct sbuf *out, const char *s)
@@ -19,18 +20,36 @@ void output_shell_quote(struct sbuf *out, const char *s)
 }
 
 /*
- * One id a line as xargs reads it back: blanks, quotes and backslashes are
- * escaped with a backslash, so "select | xargs pytest" passes ids such as
- * "test_x[kg to g]" whole. Ids without such characters print as they are.
+ * The first id of ids[0..nr) (stride bytes apart) that holds a newline, or
+ * NULL: such an id cannot be written one a line nor on one shell line.
  */
-static void add_xargs_word(struct sbuf *out, const char *s)
+static const char *id_with_newline(const char *const *ids, size_t nr,
+				   size_t stride)
 {
-	for (; *s; s++) {
-		if (strchr(" \t\n\v\f\r'\"\\", *s))
-			sbuf_addch(out, '\\');
-		sbuf_addch(out, *s);
+	for (size_t i = 0; i < nr; i++) {
+		const char *id = *(const char *const *)
+				 ((const char *)ids + i * stride);
+
+		if (strchr(id, '\n'))
+			return id;
 	}
-	sbuf_addch(out, '\n');
+	return NULL;
+}
+
+/* Refuse an id with a newline in one line, the id shown with "\n". */
+static int refuse_newline(const char *id, const char *instead)
+{
+	struct sbuf shown = SBUF_INIT;
+	int ret;
+
+	for (; *id; id++)
+		if (*id == '\n')
+			sbuf_addstr(&shown, "\\n");
+		else
+			sbuf_addch(&shown, *id);
+	ret = error("test id '%s' holds a newline: %s", shown.buf, instead);
+	sbuf_release(&shown);
+	return ret;
 }
 
 static void json_list(struct json_writer *w, const char *key,
@@ -169,32 +188,61 @@ static void write_json(struct sbuf *out, const struct selection *s,
 	sbuf_addch(out, '\n');
 }
 
-/* NAME='<quoted id> <quoted id>...': eval sets NAME, and eval "set -- $NAME"
- * gives back the ids, whatever they hold; nothing in them is executed. */
-static void shell_assign(struct sbuf *out, const char *name,
-			 const char *const *ids, size_t nr, size_t stride)
+/*
+ * Codecov ATS's line NAME='<option>' ... '<id>' ...: each word single-quoted,
+ * so eval "set -- ${line#NAME=}" gives back the words and executes nothing.
+ */
+static void shell_line(struct sbuf *out, const char *name,
+		       const struct strlist *options, const char *const *ids,
+		       size_t nr, size_t stride)
 {
-	struct sbuf words = SBUF_INIT;
+	const char *sep = "";
 
-	for (size_t i = 0; i < nr; i++) {
-		if (i)
-			sbuf_addch(&words, ' ');
-		output_shell_quote(&words, *(const char *const *)
+	sbuf_addf(out, "%s=", name);
+	for (size_t i = 0; options && i < options->nr; i++, sep = " ") {
+		sbuf_addstr(out, sep);
+		output_shell_quote(out, options->items[i]);
+	}
+	for (size_t i = 0; i < nr; i++, sep = " ") {
+		sbuf_addstr(out, sep);
+		output_shell_quote(out, *(const char *const *)
 				   ((const char *)ids + i * stride));
 	}
-	sbuf_addf(out, "%s=", name);
-	output_shell_quote(out, words.buf);
 	sbuf_addch(out, '\n');
-	sbuf_release(&words);
 }
 
-static void write_shell(struct sbuf *out, const struct selection *s)
+static int write_shell(struct sbuf *out, const struct selection *s,
+		       const struct output_extra *extra)
 {
-	shell_assign(out, "TESTS_TO_RUN", s->nr ? &s->chosen[0].id : NULL,
-		     s->nr, sizeof(*s->chosen));
-	shell_assign(out, "TESTS_TO_SKIP",
-		     (const char *const *)s->to_skip.items, s->to_skip.nr,
-		     sizeof(*s->to_skip.items));
+	const struct strlist *options = extra ? extra->runner_options : NULL;
+	const char *const *run = s->nr ? &s->chosen[0].id : NULL;
+	const char *const *skip = (const char *const *)s->to_skip.items;
+	const char *bad = id_with_newline(run, s->nr, sizeof(*s->chosen));
+
+	if (!bad)
+		bad = id_with_newline(skip, s->to_skip.nr, sizeof(*skip));
+	if (bad)
+		return refuse_newline(bad, "use --dry-run-format=json");
+	shell_line(out, "TESTS_TO_RUN", options, run, s->nr,
+		   sizeof(*s->chosen));
+	shell_line(out, "TESTS_TO_SKIP", options, skip, s->to_skip.nr,
+		   sizeof(*skip));
+	return 0;
+}
+
+/* One id a line, as the runner names it; an id with a newline is refused. */
+static int write_lines(struct sbuf *out, const struct selection *s)
+{
+	const char *bad = id_with_newline(s->nr ? &s->chosen[0].id : NULL,
+					  s->nr, sizeof(*s->chosen));
+
+	if (bad)
+		return refuse_newline(bad, "print the ids with -z");
+	for (size_t i = 0; i < s->nr; i++) {
+		sbuf_addstr(out, s->chosen[i].id);
+		sbuf_addch(out, '\n');
+	}
+	return 0;
 }
 
 int output_selection(FILE *out, const struct selection *s,
@@ -205,8 +253,7 @@ int output_selection(FILE *out, const struct selection *s,
 
 	switch (fmt) {
 	case OUTPUT_LINES:
-		for (size_t i = 0; i < s->nr; i++)
-			add_xargs_word(&buf, s->chosen[i].id);
+		ret = write_lines(&buf, s);
 		break;
 	case OUTPUT_NUL:
 		for (size_t i = 0; i < s->nr; i++) {
@@ -218,13 +265,12 @@ int output_selection(FILE *out, const struct selection *s,
 		write_json(&buf, s, extra);
 		break;
 	case OUTPUT_SHELL:
-		write_shell(&buf, s);
+		ret = write_shell(&buf, s, extra);
 		break;
 	}
-	if (buf.len && fwrite(buf.buf, 1, buf.len, out) != buf.len)
-		ret = -1;
-	if (fflush(out))
-		ret = -1;
+	if (!ret && ((buf.len && fwrite(buf.buf, 1, buf.len, out) != buf.len) ||
+		     fflush(out)))
+		ret = error("cannot write the selection");
 	sbuf_release(&buf);
 	return ret;
 }

@@ -8,10 +8,10 @@
 #include "select.h"
 
 enum output_format {
-	OUTPUT_LINES,		/* one id a line, escaped for xargs */
+	OUTPUT_LINES,		/* one id a line, exactly as pytest names it */
 	OUTPUT_NUL,		/* ids NUL-terminated (-z, for xargs -0) */
 	OUTPUT_JSON,		/* the whole story, with Codecov ATS's keys */
-	OUTPUT_SHELL,		/* TESTS_TO_RUN=... and TESTS_TO_SKIP=..., shell-quoted */
+	OUTPUT_SHELL,		/* TESTS_TO_RUN='opt' 'id'... and TESTS_TO_SKIP=..., as ATS */
 };
 
 /* Extra facts for the JSON and shell forms (from run --dry-run). */
@@ -20,7 +20,11 @@ struct output_extra {
 	const char *fallback_reason;		/* NULL unless it fell back */
 };
 
-/* Write the selection to out in fmt; returns 0, or -1 on a write error. */
+/*
+ * Write the selection to out in fmt. Returns 0, or -1 after one error line:
+ * a write error, or (lines and shell forms, which cannot hold it) an id
+ * with a newline; then nothing is written.
+ */
 int output_selection(FILE *out, const struct selection *s,
 		     enum output_format fmt, const struct output_extra *extra);
 

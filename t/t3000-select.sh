@@ -48,7 +48,8 @@ touching () {
 run_selected () {
 	if test -s "$1"
 	then
-		xargs "$PYTHON" -m pytest -q -p no:cacheprovider <"$1" \
+		tr "\n" "\0" <"$1" |
+		xargs -0 "$PYTHON" -m pytest -q -p no:cacheprovider \
 			>"$TRASH_DIRECTORY/pytest.out" 2>&1 ||
 		{ cat "$TRASH_DIRECTORY/pytest.out"; return 1; }
 	fi
@@ -81,7 +82,7 @@ test_expect_success 'a changed function selects exactly the tests that run it' '
 		git covopt select >../selected &&
 		run_selected ../selected
 	) &&
-	xargs printf "%s\n" <selected | sort >actual &&
+	sort selected >actual &&
 	test_line_count -gt 3 expect &&
 	test_cmp expect actual
 '
@@ -110,7 +111,7 @@ test_expect_success 'a tight budget picks cheap, valuable, non-redundant tests' 
 		git covopt select -t 0.3 --json >../selected.json &&
 		run_selected ../selected
 	) &&
-	xargs printf "%s\n" <selected >ids.txt &&
+	cp selected ids.txt &&
 	test_line_count = 3 ids.txt &&
 	covers "inventory/units.py::factor" &&
 	covers "inventory/stock.py::Stock.low_stock" &&
@@ -259,7 +260,7 @@ test_expect_success '100 runs, one output' '
 	test_line_count -gt 1 first
 '
 
-test_expect_success '-z terminates ids with NUL; --json parses' '
+test_expect_success 'ids print as pytest names them; -z terminates them with NUL; --json parses' '
 	(
 		cd repo &&
 		git covopt select -z >../nul &&
@@ -267,14 +268,13 @@ test_expect_success '-z terminates ids with NUL; --json parses' '
 		git covopt select >../lines
 	) &&
 	tr "\0" "\n" <nul >nul-lines &&
-	xargs printf "%s\n" <lines >unescaped &&
-	test_cmp unescaped nul-lines &&
-	grep -F "test_to_grams[kg\\ to\\ g]" lines &&
+	test_cmp lines nul-lines &&
+	grep -Fx "tests/test_units.py::test_to_grams[kg to g]" lines &&
 	"$PYTHON" - <<-\EOF
 	import json
 	d = json.load(open("json"))
 	assert d["ats_tests_to_run"] == [t["id"] for t in d["selected"]]
-	assert d["ats_tests_to_run"] == open("unescaped").read().splitlines()
+	assert d["ats_tests_to_run"] == open("lines").read().splitlines()
 	assert not set(d["ats_tests_to_run"]) & set(d["ats_tests_to_skip"])
 	report = set(d["present_report_labels"])
 	assert set(d["ats_tests_to_run"]) | set(d["ats_tests_to_skip"]) == report
@@ -294,7 +294,7 @@ test_expect_success 'a change to conftest.py gives every test signal' '
 	) &&
 	grep "affects every test: tests/conftest.py" err &&
 	"$PYTHON" -c "import json; print(\"\n\".join(t[\"id\"] for t in json.load(open(\"model.json\"))[\"tests\"] if t[\"outcome\"] != \"skipped\"))" | sort >expect &&
-	xargs printf "%s\n" <selected | sort >actual &&
+	sort selected >actual &&
 	comm -23 expect actual >missing &&
 	test_must_be_empty missing
 '
@@ -308,7 +308,7 @@ test_expect_success 'a module constant reaches the tests whose files import the 
 		run_selected ../selected
 	) &&
 	grep "changed inventory/units.py::<module>" err &&
-	xargs printf "%s\n" <selected >ids &&
+	cp selected ids &&
 	grep "^tests/test_units.py::test_convert$" ids &&
 	grep "^tests/test_item.py::" ids
 '
@@ -325,7 +325,7 @@ test_expect_success 'renames, mode changes and binary files are handled and repo
 		git add -A &&
 		git covopt select --cached -v >../selected 2>../err
 	) &&
-	xargs printf "%s\n" <selected | sort >actual &&
+	sort selected >actual &&
 	test_cmp expect actual &&
 	grep "mode change only: inventory/report.py" err &&
 	grep "binary file: inventory/logo.bin" err

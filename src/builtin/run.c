@@ -70,7 +70,7 @@ static int dry_run(const struct selection *s, const struct runner_config *r,
 	runner_options(&opts, r, 0);
 	ret = output_selection(stdout, s, fmt, &extra);
 	strlist_release(&opts);
-	return ret < 0 ? error("cannot write the selection") : 0;
+	return ret;
 }
 
 /* A private JUnit report path under $GIT_DIR, for --observe and --record. */

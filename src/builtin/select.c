@@ -75,9 +75,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 		output_verbose(stderr, &s);
 	ret = output_selection(stdout, &s, json ? OUTPUT_JSON :
 			       nul ? OUTPUT_NUL : OUTPUT_LINES, NULL) < 0 ?
-	      error("cannot write the selection") : 0;
-	if (ret)
-		ret = COVOPT_EXIT_FAILURE;
+	      COVOPT_EXIT_FAILURE : 0;
 	selection_release(&s);
 cleanup:
 	config_release(&cfg);
