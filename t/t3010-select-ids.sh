@@ -21,7 +21,8 @@ junit_names () {
 }
 
 # A function only tests/test_odd.py's test_odd reaches, and ids pytest
-# prints as they are but a shell or plain xargs would split or run.
+# prints as they are but a shell or plain xargs would split or run; a test
+# defined twice (Python keeps the second).
 test_expect_success 'setup: tests with odd ids, recorded' '
 	covopt_example_repo repo &&
 	(
@@ -43,6 +44,7 @@ test_expect_success 'setup: tests with odd ids, recorded' '
 		    pytest.param(4, id="$(touch pwned)"),
 		    pytest.param(5, id="[x] `touch pwned`"),
 		    pytest.param(6, id="back\\slash"),
+		    pytest.param(7, id="x|y"),
 		])
 		def test_odd(x):
 		    assert odd.double(x) == x + x
@@ -51,6 +53,14 @@ test_expect_success 'setup: tests with odd ids, recorded' '
 		@pytest.mark.parametrize("word", ["c d", "e'"'"'f"])
 		def test_other(word):
 		    assert word
+		EOF
+		cat >tests/test_twice.py <<-\EOF &&
+		def test_twice():
+		    assert 1 > 2
+
+
+		def test_twice():
+		    assert 2 > 1
 		EOF
 		cat >.covopt.yml <<-EOF &&
 		runners:
@@ -69,7 +79,7 @@ test_expect_success 'setup: tests with odd ids, recorded' '
 		edit inventory/odd.py "s.replace(\"return x * 2\", \"y = x * 2\n    return y\")"
 	) &&
 	grep "::test_odd\[" collected | sort >expect &&
-	test_line_count = 6 expect &&
+	test_line_count = 7 expect &&
 	grep -Fx "tests/test_odd.py::test_odd[\$(touch pwned)]" expect
 '
 
@@ -91,7 +101,7 @@ test_expect_success 'select -z | xargs -0 -r pytest runs exactly those tests' '
 	) &&
 	test_path_is_missing pwned &&
 	test_path_is_missing repo/pwned &&
-	grep "6 passed" pytest.out &&
+	grep "7 passed" pytest.out &&
 	junit_names run.xml >ran &&
 	sed -e "s|^tests/test_odd.py::|tests.test_odd::|" expect >expect-junit &&
 	test_cmp expect-junit ran
@@ -151,7 +161,7 @@ test_expect_success 'run executes the ids through argv' '
 		cd repo &&
 		git covopt run >../run.out 2>&1
 	) &&
-	grep "6 passed" run.out &&
+	grep "7 passed" run.out &&
 	test_path_is_missing repo/pwned
 '
 
@@ -167,6 +177,20 @@ test_expect_success 'a comment-only change selects nothing' '
 	test_must_be_empty none &&
 	args TESTS_TO_RUN none-ssl >none-words &&
 	test_cmp options none-words
+'
+
+test_expect_success 'a test defined twice is selected by the one id pytest knows' '
+	test_when_finished "git -C repo checkout -q tests/test_twice.py" &&
+	(
+		cd repo &&
+		edit tests/test_twice.py "s.replace(\"assert 2 > 1\", \"assert 3 > 1\")" &&
+		git covopt select >../twice &&
+		"$PYTHON" -m pytest --collect-only -q -p no:cacheprovider \
+			tests/test_twice.py >../twice-collected
+	) &&
+	grep "::" twice-collected >expect-twice &&
+	test_line_count = 1 expect-twice &&
+	test_cmp expect-twice twice
 '
 
 # pytest writes a newline in an id as "\n", unless the values themselves
