@@ -237,12 +237,69 @@ static void test_json(void **state)
 	free_selection(&s);
 }
 
+/* The --verbose report: the change, each chosen test, what was left out. */
+static void test_verbose(void **state)
+{
+	static const struct output_case c = {
+		"verbose", OUTPUT_LINES, { "t.py::test_a", "t.py::test_x[a b]" },
+		{ NULL }, { NULL }, 0, NULL, 0 };
+	struct impact_slot slot = { .kind = SLOT_FEATURE, .feature = 0,
+				    .weight = 2, .label = (char *)"m.py::f" };
+	struct selection s;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	make_selection(&s, &c);
+	memcpy(s.model_hex, "0123456789abcdef", 17);
+	memcpy(s.base_hex, "fedcba9876543210", 17);
+	s.distance = 1;
+	s.impact.slots = &slot;
+	s.impact.slots_nr = 1;
+	s.impact.files_changed = 1;
+	s.impact.features_changed = 1;
+	s.chosen[1].is_new = 1;
+	s.budget = 2;
+	s.cost = 1;
+	s.overhead = 0.25;
+	s.affected = 3;
+	s.utility = 1;
+	s.utility_all = 2;
+	s.bound = 1.5;
+	s.strategy = "greedy";
+	strlist_append(&s.left_out, "t.py::test_c");
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	output_verbose(f, &s);
+	assert_int_equal(fclose(f), 0);
+	assert_string_equal(buf,
+		"model: commit 0123456789ab, 1 commit before the base "
+		"fedcba987654\n"
+		"change: fedcba987654 -> worktree: 1 file, 1 feature changed, "
+		"1 change slot\n"
+		"  changed m.py::f                                            "
+		"weight 2\n"
+		"  gain    1.000  cost   0.500 s  total    0.500 s / 2.000 s  "
+		"t.py::test_a\n"
+		"  gain    1.000  cost   0.500 s  total    1.000 s / 2.000 s  "
+		"t.py::test_x[a b] (new)\n"
+		"selected 2 of 3 affected tests: 50.0% of the change signal "
+		"(optimum at most 1.500, got 1.000, greedy)\n"
+		"left out for lack of budget: 1 test\n"
+		"  t.py::test_c\n"
+		"estimated time 1.000 s + start-up 0.250 s = 1.250 s wall\n");
+	free(buf);
+	free_selection(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_verbose),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
