@@ -1,4 +1,4 @@
-/* test-config.c - unit tests for .covopt.yml, globs and command splitting.
+/* test-config.c - unit tests for .covopt.yml and command splitting.
  * Every error case checks the exact one-line message, position included. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -534,157 +534,6 @@ static void test_contrib_example(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Globs                                                               */
-/* ------------------------------------------------------------------ */
-
-static const struct {
-	const char *pattern, *path;
-	int match;
-} globs[] = {
-	/* no '/': the basename, or any directory on the way, at any depth */
-	{ "conftest.py", "conftest.py", 1 },
-	{ "conftest.py", "tests/unit/conftest.py", 1 },
-	{ "conftest.py", "tests/conftest.pyc", 0 },
-	{ "conftest.py", "xconftest.py", 0 },
-	{ "*.md", "README.md", 1 },
-	{ "*.md", "docs/guide/intro.md", 1 },
-	{ "*.md", "docs/guide/intro.mdx", 0 },
-	{ "test_*.py", "tests/test_a.py", 1 },
-	{ "test_*.py", "tests/a_test.py", 0 },
-	{ "*_test.py", "pkg/a_test.py", 1 },
-	{ "requirements*.txt", "requirements-dev.txt", 1 },
-	{ "requirements*.txt", "sub/requirements.txt", 1 },
-	{ "docs", "docs/a.md", 1 },
-	{ "docs", "src/docs/a.md", 1 },
-	{ "docs", "docsx/a.md", 0 },
-	{ "docs/", "docs/a.md", 1 },
-	{ "docs/", "docs", 0 },
-	{ "docs/", "a/docs/b/c.md", 1 },
-	/* with '/': the whole path from the top */
-	{ "src/app.py", "src/app.py", 1 },
-	{ "src/app.py", "lib/src/app.py", 0 },
-	{ "/setup.py", "setup.py", 1 },
-	{ "/setup.py", "sub/setup.py", 0 },
-	{ "src/*.py", "src/a.py", 1 },
-	{ "src/*.py", "src/pkg/a.py", 0 },	/* '*' does not cross '/' */
-	{ "src/*", "src/pkg/a.py", 1 },		/* but a dir matches */
-	{ "src/a*b", "src/a/b", 0 },
-	{ "src/a?b", "src/a/b", 0 },
-	{ "src/a?b", "src/axb", 1 },
-	{ "src/pkg", "src/pkg/a.py", 1 },
-	/* '**' at the start, in the middle, at the end */
-	{ "**/test_x.py", "test_x.py", 1 },
-	{ "**/test_x.py", "a/b/c/test_x.py", 1 },
-	{ "**/tests/*.py", "x/tests/a.py", 1 },
-	{ "**/tests/*.py", "x/tests/sub/a.py", 0 },
-	{ "**/tests/*.py", "x/tests/a.py/b", 1 },	/* inside a dir a.py */
-	{ "src/**/a.py", "src/a.py", 1 },
-	{ "src/**/a.py", "src/x/y/z/a.py", 1 },
-	{ "src/**/a.py", "lib/src/x/a.py", 0 },
-	{ "src/**/a.py", "src/x/y/b.py", 0 },
-	{ "a/**/b/**/c", "a/b/c", 1 },
-	{ "a/**/b/**/c", "a/x/b/y/z/c", 1 },
-	{ "a/**/b/**/c", "a/x/y/z/c", 0 },
-	{ "docs/**", "docs/a.md", 1 },
-	{ "docs/**", "docs/x/y/a.md", 1 },
-	{ "docs/**", "docs", 0 },
-	{ "docs/**", "src/docs/a.md", 0 },
-	{ "**", "anything/at/all", 1 },
-	{ "a**b.py", "axxb.py", 1 },		/* not a whole segment: '*' */
-	{ "src/a**b.py", "src/a/b.py", 0 },
-	/* '?' and classes */
-	{ "?.py", "a.py", 1 },
-	{ "?.py", "ab.py", 0 },
-	{ "?.py", ".py", 0 },
-	{ "test_[abc].py", "t/test_b.py", 1 },
-	{ "test_[abc].py", "t/test_d.py", 0 },
-	{ "test_[a-c].py", "test_c.py", 1 },
-	{ "test_[!a-c].py", "test_c.py", 0 },
-	{ "test_[!a-c].py", "test_d.py", 1 },
-	{ "test_[^a-c].py", "test_d.py", 1 },
-	{ "[]]x", "]x", 1 },
-	{ "[a-]x", "-x", 1 },
-	{ "[*]x", "*x", 1 },
-	{ "[*]x", "ax", 0 },
-	{ "[ab", "[ab", 1 },			/* unclosed: literal '[' */
-	{ "[ab", "a", 0 },
-	{ "\\*.py", "*.py", 1 },
-	{ "\\*.py", "a.py", 0 },
-	{ "*", "a/b", 1 },
-	{ "*a*b*c", "xaybzc", 1 },
-	{ "*a*b*c", "xaybz", 0 },
-	/* degenerate */
-	{ "", "a", 0 },
-	{ "/", "a", 0 },
-	{ "a", "", 0 },
-	{ "a.py", "a.py/", 1 },
-};
-
-static void test_glob(void **state)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(globs); i++) {
-		int got = config_glob_match(globs[i].pattern, globs[i].path);
-
-		if (got != globs[i].match)
-			fail_msg("'%s' vs '%s': %d, want %d", globs[i].pattern,
-				 globs[i].path, got, globs[i].match);
-	}
-}
-
-static void test_glob_any(void **state)
-{
-	struct strlist list = STRLIST_INIT;
-
-	assert_false(config_glob_any(&list, "a.md"));
-	assert_false(config_glob_any(NULL, "a.md"));
-	strlist_append(&list, "docs/**");
-	strlist_append(&list, "*.md");
-	assert_true(config_glob_any(&list, "x/a.md"));
-	assert_true(config_glob_any(&list, "docs/a.txt"));
-	assert_false(config_glob_any(&list, "src/a.txt"));
-	strlist_release(&list);
-}
-
-/* Backtracking must stay polynomial: exponential code would never end. */
-static char *repeat(const char *unit, size_t times, const char *tail)
-{
-	size_t ulen = strlen(unit), tlen = strlen(tail);
-	char *s = xmalloc(ulen * times + tlen + 1);
-
-	for (size_t i = 0; i < times; i++)
-		memcpy(s + i * ulen, unit, ulen);
-	memcpy(s + ulen * times, tail, tlen + 1);
-	return s;
-}
-
-static void test_glob_pathological(void **state)
-{
-	clock_t start = clock();
-	char *pat = repeat("*a", 20, "*b");
-	char *path = repeat("a", 4000, "");
-	double secs;
-
-	assert_false(config_glob_match(pat, path));
-	path[3999] = 'b';
-	assert_true(config_glob_match(pat, path));
-	free(pat);
-	free(path);
-
-	/* "**" over many directories */
-	pat = repeat("**/", 40, "x/y");
-	path = repeat("x/", 2000, "z");
-	assert_false(config_glob_match(pat, path));
-	path[4000] = 'y';
-	assert_true(config_glob_match(pat, path));
-	free(pat);
-	free(path);
-
-	secs = (double)(clock() - start) / CLOCKS_PER_SEC;
-	if (secs > 20)
-		fail_msg("pathological globs took %.1f s", secs);
-}
-
-/* ------------------------------------------------------------------ */
 /* Command splitting                                                   */
 /* ------------------------------------------------------------------ */
 
@@ -773,9 +622,6 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_contrib_example),
-		cmocka_unit_test(test_glob),
-		cmocka_unit_test(test_glob_any),
-		cmocka_unit_test(test_glob_pathological),
 		cmocka_unit_test(test_split),
 	};
 
