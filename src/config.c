@@ -111,114 +111,6 @@ const struct runner_config *config_runner(const struct covopt_config *cfg,
 }
 
 /* ------------------------------------------------------------------ */
-/* Splitting a command string into words                               */
-/* ------------------------------------------------------------------ */
-
-static void push_word(struct strlist *out, struct sbuf *word)
-{
-	strlist_append_nodup(out, sbuf_detach(word, NULL));
-}
-
-/* Double-quoted text from cmd[*i] (just after the quote); 0 or -1. */
-static int split_dquote(struct sbuf *word, const char *cmd, size_t len,
-			size_t *i)
-{
-	while (*i < len) {
-		char c = cmd[(*i)++];
-
-		if (c == '"')
-			return 0;
-		if (c == '\\' && *i < len) {
-			char n = cmd[*i];
-
-			if (n == '"' || n == '\\' || n == '$' || n == '`') {
-				sbuf_addch(word, n);
-				(*i)++;
-				continue;
-			}
-			if (n == '\n') {	/* line continuation */
-				(*i)++;
-				continue;
-			}
-		}
-		sbuf_addch(word, c);
-	}
-	return -1;
-}
-
-/*
- * The words of cmd[0..len) appended to out. On error *why says what is
- * wrong, out is as it was, and -1 is returned.
- */
-static int split_words(struct strlist *out, const char *cmd, size_t len,
-		       const char **why)
-{
-	struct sbuf word = SBUF_INIT;
-	size_t first = out->nr, i = 0;
-	int in_word = 0, ret = -1;
-
-	while (i < len) {
-		char c = cmd[i++];
-		const char *end;
-
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (in_word)
-				push_word(out, &word);
-			in_word = 0;
-		} else if (c == '\'') {
-			end = memchr(cmd + i, '\'', len - i);
-			if (!end) {
-				*why = "unbalanced quotes";
-				goto cleanup;
-			}
-			sbuf_add(&word, cmd + i, (size_t)(end - (cmd + i)));
-			i = (size_t)(end - cmd) + 1;
-			in_word = 1;
-		} else if (c == '"') {
-			if (split_dquote(&word, cmd, len, &i) < 0) {
-				*why = "unbalanced quotes";
-				goto cleanup;
-			}
-			in_word = 1;
-		} else if (c == '\\') {
-			if (i >= len) {
-				*why = "trailing backslash";
-				goto cleanup;
-			}
-			if (cmd[i] != '\n') {	/* else a line continuation */
-				sbuf_addch(&word, cmd[i]);
-				in_word = 1;
-			}
-			i++;
-		} else {
-			sbuf_addch(&word, c);
-			in_word = 1;
-		}
-	}
-	if (in_word)
-		push_word(out, &word);
-	ret = 0;
-cleanup:
-	if (ret < 0) {
-		for (size_t k = first; k < out->nr; k++)
-			free(out->items[k]);
-		out->nr = first;
-	}
-	sbuf_release(&word);
-	return ret;
-}
-
-int config_split_command(struct strlist *out, const char *cmd,
-			 const char *what)
-{
-	const char *why = NULL;
-
-	if (split_words(out, cmd, strlen(cmd), &why) < 0)
-		return error("%s in '%s'", why, what);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Error positions                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -583,23 +475,35 @@ static int get_list(struct walker *w, const yaml_node_t *node,
 			    append_items(w, node, name, shape, 0, &list));
 }
 
-/* A scalar split into words as a shell would, without expanding anything. */
+/*
+ * A scalar split at blanks. Quotes, backslashes and the rest of a shell's
+ * syntax are refused: a list says what a shell would have meant.
+ */
 static int split_scalar(struct walker *w, const yaml_node_t *node,
 			const char *name, struct strlist *list)
 {
-	const char *why = NULL;
+	static const char blanks[] = " \t\n";
+	const char *s = scalar_text(node), *end = s + node->data.scalar.length;
 
-	if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
+	if (memchr(s, '\0', node->data.scalar.length))
 		return error_mark(w->what, node->start_mark,
 				  "NUL byte in '%s'", name);
-	if (split_words(list, scalar_text(node), node->data.scalar.length,
-			&why) < 0)
-		return error_mark(w->what, node->start_mark, "%s in '%s'",
-				  why, name);
+	if (strpbrk(s, "'\"\\$`|;&<>()"))
+		return error_mark(w->what, node->start_mark,
+				  "'%s' needs quoting: write it as a list, "
+				  "e.g. [pytest, \"-k\", \"a b\"]", name);
+	while (s < end) {
+		size_t n = strcspn(s, blanks);
+
+		if (n)
+			strlist_append_nodup(list, xmemdupz(s, n));
+		s += n;
+		s += strspn(s, blanks);
+	}
 	return 0;
 }
 
-/* An argv: a list of strings taken as they are, or a string split. */
+/* An argv: a list of strings as they are, or a string split at blanks. */
 static int get_argv(struct walker *w, const yaml_node_t *node,
 		    const char *name, struct strlist *out)
 {

@@ -64,13 +64,4 @@ int config_load_file(struct covopt_config *cfg, const char *path);
 const struct runner_config *config_runner(const struct covopt_config *cfg,
 					  const char *name);
 
-/*
- * Split a command string into argv words as a POSIX shell would for plain
- * words, single quotes, double quotes and backslashes — nothing else: no
- * variables, globs or command substitution. Unbalanced quotes are an error
- * naming what. Returns 0/-1.
- */
-int config_split_command(struct strlist *out, const char *cmd,
-			 const char *what);
-
 #endif

@@ -1,4 +1,4 @@
-/* test-config.c - unit tests for .covopt.yml and command splitting.
+/* test-config.c - unit tests for .covopt.yml and command strings.
  * Every error case checks the exact one-line message, position included. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,7 +152,7 @@ static const char full_yaml[] =
 	"    python_path: .venv/bin/python\n"
 	"    coverage_root: src/inventory\n"
 	"    collect_options: [\"-m\", \"not slow\"]\n"
-	"    execute_options: \"-x --tb=short 'a b' \\\"c\\\\\\\"d\\\"\"\n"
+	"    execute_options: [-x, --tb=short, \"a b\", 'c\"d']\n"
 	"  e2e:\n"
 	"    type: command\n"
 	"    collect_command: \"./scripts/list-tests\"\n"
@@ -337,10 +337,12 @@ static const struct {
 	  "3:26: 'runners.pytest.execute_options' must be a string or a list "
 	  "of strings" },
 	{ "runners:\n  pytest:\n    execute_options: \"-k 'x\"\n",
-	  "3:22: unbalanced quotes in 'runners.pytest.execute_options'" },
+	  "3:22: 'runners.pytest.execute_options' needs quoting: write it as "
+	  "a list, e.g. [pytest, \"-k\", \"a b\"]" },
 	{ "runners:\n  e2e:\n    type: command\n"
 	  "    execute_command: 'run \\'\n",
-	  "4:22: trailing backslash in 'runners.e2e.execute_command'" },
+	  "4:22: 'runners.e2e.execute_command' needs quoting: write it as a "
+	  "list, e.g. [pytest, \"-k\", \"a b\"]" },
 	/* runners */
 	{ "runners:\n  e2e:\n    execute_command: run\n",
 	  "2:3: runner 'e2e' needs a 'type': 'pytest' or 'command'" },
@@ -534,79 +536,75 @@ static void test_contrib_example(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Command splitting                                                   */
+/* Command strings                                                     */
 /* ------------------------------------------------------------------ */
 
 static const struct {
-	const char *cmd;
-	const char *words[5];	/* NULL-terminated; error when err */
-	const char *err;
+	const char *yaml;	/* the value of execute_options */
+	const char *words[5];	/* NULL-terminated */
 } splits[] = {
-	{ "", { NULL }, NULL },
-	{ "   \t\n ", { NULL }, NULL },
-	{ "pytest", { "pytest", NULL }, NULL },
-	{ "  -x   --tb=short ", { "-x", "--tb=short", NULL }, NULL },
-	{ "a\tb\nc", { "a", "b", "c", NULL }, NULL },
-	{ "'a b' c", { "a b", "c", NULL }, NULL },
-	{ "'a \\\" $x' b", { "a \\\" $x", "b", NULL }, NULL },
-	{ "\"a b\"", { "a b", NULL }, NULL },
-	{ "\"a\\\"b\"", { "a\"b", NULL }, NULL },
-	{ "\"a\\\\b\"", { "a\\b", NULL }, NULL },
-	{ "\"\\$HOME \\`x\\`\"", { "$HOME `x`", NULL }, NULL },
-	{ "\"a\\nb\"", { "a\\nb", NULL }, NULL },	/* kept as is */
-	{ "\"$HOME\" *.py", { "$HOME", "*.py", NULL }, NULL },
-	{ "a\\ b", { "a b", NULL }, NULL },
-	{ "\\'x", { "'x", NULL }, NULL },
-	{ "a\\\nb", { "ab", NULL }, NULL },
-	{ "x \\\n y", { "x", "y", NULL }, NULL },
-	{ "'' \"\"", { "", "", NULL }, NULL },
-	{ "a''b", { "ab", NULL }, NULL },
-	{ "pre'mid dle'\"post x\"", { "premid dlepost x", NULL }, NULL },
-	{ "a;b|c&&d", { "a;b|c&&d", NULL }, NULL },
-	{ "'abc", { NULL }, "unbalanced quotes in 'test'" },
-	{ "\"abc", { NULL }, "unbalanced quotes in 'test'" },
-	{ "a \"b\\\"", { NULL }, "unbalanced quotes in 'test'" },
-	{ "a 'b\"' \"c", { NULL }, "unbalanced quotes in 'test'" },
-	{ "abc\\", { NULL }, "trailing backslash in 'test'" },
+	{ "\"\"", { NULL } },
+	{ "\"   \\t\\n \"", { NULL } },
+	{ "pytest", { "pytest", NULL } },
+	{ "\"  -x   --tb=short \"", { "-x", "--tb=short", NULL } },
+	{ "\"a\\tb\\nc\"", { "a", "b", "c", NULL } },
+	{ "-k test_*.py[ab]~", { "-k", "test_*.py[ab]~", NULL } },
+	{ "\"x\\n  \\n y\"", { "x", "y", NULL } },
 };
 
 static void test_split(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(splits); i++) {
-		struct strlist out = STRLIST_INIT;
-		const char *got;
+		struct covopt_config cfg;
+		const struct runner_config *r;
+		char yaml[256];
 		size_t nr = 0;
-		int ret;
 
-		strlist_append(&out, "kept");
-		capture_start();
-		ret = config_split_command(&out, splits[i].cmd, "test");
-		got = capture_end();
-		if (splits[i].err) {
-			char want[128];
-
-			snprintf(want, sizeof(want), "error: %s",
-				 splits[i].err);
-			if (ret != -1 || strcmp(got, want))
-				fail_msg("'%s': %d '%s', want '%s'",
-					 splits[i].cmd, ret, got, want);
-			/* out is as it was */
-			ASSERT_LIST(&out, "kept");
-			strlist_release(&out);
-			continue;
-		}
-		if (ret || *got)
-			fail_msg("'%s': %d '%s'", splits[i].cmd, ret, got);
+		snprintf(yaml, sizeof(yaml),
+			 "runners:\n  pytest:\n    execute_options: %s\n",
+			 splits[i].yaml);
+		config_init(&cfg);
+		if (parse_str(&cfg, yaml))
+			fail_msg("'%s' refused", splits[i].yaml);
+		r = config_runner(&cfg, "pytest");
 		while (splits[i].words[nr])
 			nr++;
-		assert_int_equal(out.nr, nr + 1);
-		assert_string_equal(out.items[0], "kept");
-		for (size_t k = 0; k < nr; k++)
-			if (strcmp(out.items[k + 1], splits[i].words[k]))
-				fail_msg("'%s': word %zu is '%s', want '%s'",
-					 splits[i].cmd, k, out.items[k + 1],
-					 splits[i].words[k]);
-		strlist_release(&out);
+		assert_list(&r->execute_options, splits[i].words, nr);
+		config_release(&cfg);
+	}
+}
+
+/* Quotes, backslashes and shell syntax in a string: write a list. */
+static void test_split_refused(void **state)
+{
+	static const char *const shell[] = {
+		"'", "\\\"", "\\\\", "$", "`", "|", ";", "&", "<", ">", "(",
+		")",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(shell); i++) {
+		struct covopt_config cfg;
+		char yaml[256];
+		const char *got;
+		int ret;
+
+		snprintf(yaml, sizeof(yaml),
+			 "runners:\n  pytest:\n    execute_options: \"-k a%sb\"\n",
+			 shell[i]);
+		config_init(&cfg);
+		capture_start();
+		ret = parse_str(&cfg, yaml);
+		got = capture_end();
+		if (ret != -1 ||
+		    strcmp(got, "error: .covopt.yml:3:22: "
+				"'runners.pytest.execute_options' needs quoting: "
+				"write it as a list, e.g. [pytest, \"-k\", "
+				"\"a b\"]"))
+			fail_msg("'%s': %d '%s'", shell[i], ret, got);
+		/* the default is kept */
+		assert_int_equal(config_runner(&cfg, "pytest")->
+				 execute_options.nr, 0);
+		config_release(&cfg);
 	}
 }
 
@@ -623,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_contrib_example),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
