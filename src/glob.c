@@ -205,7 +205,7 @@ static const char *segment_end(const char *p, const char *end)
  * Split pat[0..len) (no leading or trailing '/') into segments, adding the
  * implicit ones: "any depth" first when not anchored, and last (a file
  * inside a matched directory matches); "one more" before it for a
- * directory-only pattern and for a trailing "**" segment (inside, not it).
+ * directory-only pattern, and for a last "**" (not nothing, not the dir).
  */
 static size_t glob_segments(struct seg *segs, const char *pat, size_t len,
 			    int anchored, int dir_only)
@@ -221,7 +221,7 @@ static size_t glob_segments(struct seg *segs, const char *pat, size_t len,
 		size_t n = (size_t)(e - p);
 
 		if (is_double_star(p, n)) {
-			if (!slash && p != pat)
+			if (!slash)
 				segs[nr++] = (struct seg){ .kind = SEG_ANY_ONE };
 			segs[nr++] = (struct seg){ .kind = SEG_ANY_DEPTH };
 		} else {

@@ -107,6 +107,8 @@ static const struct glob_case cases[] = {
 	{ "**", "anything/at/all", 1 },
 	{ "/**", "a/b", 1 },
 	{ "**/", "a/b", 1 },
+	{ "**/", "c", 0 },			/* a file, not a directory */
+	{ "**", "c", 1 },
 	/* "**" in the middle: zero or more directories */
 	{ "a/**/b", "a/b", 1 },
 	{ "a/**/b", "a/x/b", 1 },
@@ -181,6 +183,13 @@ static const struct glob_case not_gitignore[] = {
 	{ "#a", "#a", 1 },			/* no comments in a list */
 	{ "!a", "!a", 1 },			/* no negation */
 	{ "!a", "a", 0 },
+	/*
+	 * gitignore(5): "Other consecutive asterisks are considered regular
+	 * asterisks". git 2.39 matches these all the same: it compares the
+	 * literal "x" apart, and then sees the "**" as leading.
+	 */
+	{ "x**/b", "xy/a/b", 0 },
+	{ "x**/.a", "x.a", 0 },
 	/* degenerate */
 	{ "", "a", 0 },
 	{ "/", "a", 0 },
