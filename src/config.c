@@ -111,342 +111,6 @@ const struct runner_config *config_runner(const struct covopt_config *cfg,
 }
 
 /* ------------------------------------------------------------------ */
-/* Splitting a command string into words                               */
-/* ------------------------------------------------------------------ */
-
-static void push_word(struct strlist *out, struct sbuf *word)
-{
-	strlist_append_nodup(out, sbuf_detach(word, NULL));
-}
-
-/* Double-quoted text from cmd[*i] (just after the quote); 0 or -1. */
-static int split_dquote(struct sbuf *word, const char *cmd, size_t len,
-			size_t *i)
-{
-	while (*i < len) {
-		char c = cmd[(*i)++];
-
-		if (c == '"')
-			return 0;
-		if (c == '\\' && *i < len) {
-			char n = cmd[*i];
-
-			if (n == '"' || n == '\\' || n == '$' || n == '`') {
-				sbuf_addch(word, n);
-				(*i)++;
-				continue;
-			}
-			if (n == '\n') {	/* line continuation */
-				(*i)++;
-				continue;
-			}
-		}
-		sbuf_addch(word, c);
-	}
-	return -1;
-}
-
-/*
- * The words of cmd[0..len) appended to out. On error *why says what is
- * wrong, out is as it was, and -1 is returned.
- */
-static int split_words(struct strlist *out, const char *cmd, size_t len,
-		       const char **why)
-{
-	struct sbuf word = SBUF_INIT;
-	size_t first = out->nr, i = 0;
-	int in_word = 0, ret = -1;
-
-	while (i < len) {
-		char c = cmd[i++];
-		const char *end;
-
-		if (c == ' ' || c == '\t' || c == '\n') {
-			if (in_word)
-				push_word(out, &word);
-			in_word = 0;
-		} else if (c == '\'') {
-			end = memchr(cmd + i, '\'', len - i);
-			if (!end) {
-				*why = "unbalanced quotes";
-				goto cleanup;
-			}
-			sbuf_add(&word, cmd + i, (size_t)(end - (cmd + i)));
-			i = (size_t)(end - cmd) + 1;
-			in_word = 1;
-		} else if (c == '"') {
-			if (split_dquote(&word, cmd, len, &i) < 0) {
-				*why = "unbalanced quotes";
-				goto cleanup;
-			}
-			in_word = 1;
-		} else if (c == '\\') {
-			if (i >= len) {
-				*why = "trailing backslash";
-				goto cleanup;
-			}
-			if (cmd[i] != '\n') {	/* else a line continuation */
-				sbuf_addch(&word, cmd[i]);
-				in_word = 1;
-			}
-			i++;
-		} else {
-			sbuf_addch(&word, c);
-			in_word = 1;
-		}
-	}
-	if (in_word)
-		push_word(out, &word);
-	ret = 0;
-cleanup:
-	if (ret < 0) {
-		for (size_t k = first; k < out->nr; k++)
-			free(out->items[k]);
-		out->nr = first;
-	}
-	sbuf_release(&word);
-	return ret;
-}
-
-int config_split_command(struct strlist *out, const char *cmd,
-			 const char *what)
-{
-	const char *why = NULL;
-
-	if (split_words(out, cmd, strlen(cmd), &why) < 0)
-		return error("%s in '%s'", why, what);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Globs                                                               */
-/* ------------------------------------------------------------------ */
-
-/*
- * A "[...]" class at p (just after '['), ending before end. Sets *next
- * past the ']' and returns whether c is in the class, or returns -1 when
- * there is no closing ']' (the '[' is then an ordinary character).
- */
-static int match_class(const char *p, const char *end, char c,
-		       const char **next)
-{
-	int negate = 0, found = 0;
-	const char *q = p;
-
-	if (q < end && (*q == '!' || *q == '^')) {
-		negate = 1;
-		q++;
-	}
-	for (int first = 1; q < end && (first || *q != ']'); first = 0) {
-		unsigned char lo = (unsigned char)*q++, hi;
-
-		if (lo == '\\' && q < end)
-			lo = (unsigned char)*q++;
-		hi = lo;
-		if (q + 1 < end && *q == '-' && q[1] != ']') {
-			hi = (unsigned char)q[1];
-			q += 2;
-			if (hi == '\\' && q < end)
-				hi = (unsigned char)*q++;
-		}
-		if ((unsigned char)c >= lo && (unsigned char)c <= hi)
-			found = 1;
-	}
-	if (q >= end)
-		return -1;
-	*next = q + 1;
-	return found != negate;
-}
-
-/*
- * One pattern unit at *p matched against c; advances *p past the unit.
- * Returns 1 on a match, 0 otherwise. Never called on '*'.
- */
-static int match_unit(const char **p, const char *pend, char c)
-{
-	const char *q = *p;
-	int r;
-
-	if (*q == '?') {
-		*p = q + 1;
-		return 1;
-	}
-	if (*q == '[') {
-		const char *next = NULL;
-
-		r = match_class(q + 1, pend, c, &next);
-		if (r >= 0) {
-			*p = next;
-			return r;
-		}
-	} else if (*q == '\\' && q + 1 < pend) {
-		q++;
-	}
-	*p = q + 1;
-	return *q == c;
-}
-
-/*
- * Match one segment (no '/') of a pattern against one segment of a path:
- * two pointers, backtracking only to the last '*', so O(len^2) at worst.
- */
-static int match_segment(const char *p, const char *pend, const char *s,
-			 const char *send)
-{
-	const char *star_p = NULL, *star_s = NULL;
-
-	while (s < send) {
-		const char *np = p;
-
-		if (p < pend && *p == '*') {
-			while (p < pend && *p == '*')
-				p++;
-			star_p = p;
-			star_s = s;
-			continue;
-		}
-		if (p < pend && match_unit(&np, pend, *s)) {
-			p = np;
-			s++;
-			continue;
-		}
-		if (!star_p)
-			return 0;
-		p = star_p;
-		s = ++star_s;
-	}
-	while (p < pend && *p == '*')
-		p++;
-	return p == pend;
-}
-
-enum seg_kind { SEG_GLOB, SEG_ANY_DEPTH, SEG_ANY_ONE };
-
-struct seg {
-	enum seg_kind kind;
-	const char *p;
-	size_t len;
-};
-
-/* Split pattern into segments, adding the implicit ones; see glob_match. */
-static size_t glob_segments(struct seg *segs, const char *pat, size_t len,
-			    int anchored, int dir_only)
-{
-	size_t nr = 0;
-	const char *p = pat, *end = pat + len;
-
-	if (!anchored)
-		segs[nr++] = (struct seg){ SEG_ANY_DEPTH, NULL, 0 };
-	while (p <= end) {
-		const char *slash = memchr(p, '/', (size_t)(end - p));
-		const char *e = slash ? slash : end;
-		size_t n = (size_t)(e - p);
-
-		if (n == 2 && p[0] == '*' && p[1] == '*') {
-			/* a trailing slash-star-star: inside the dir, not it */
-			if (!slash && anchored && e != pat + 2)
-				segs[nr++] = (struct seg){ SEG_ANY_ONE, 0, 0 };
-			segs[nr++] = (struct seg){ SEG_ANY_DEPTH, 0, 0 };
-		} else
-			segs[nr++] = (struct seg){ SEG_GLOB, p, n };
-		p = e + 1;
-	}
-	/* A match also covers what is inside a matched directory. */
-	if (dir_only)
-		segs[nr++] = (struct seg){ SEG_ANY_ONE, NULL, 0 };
-	segs[nr++] = (struct seg){ SEG_ANY_DEPTH, NULL, 0 };
-	return nr;
-}
-
-/* Start of the path segment after the one at s, or NULL at the end. */
-static const char *next_segment(const char *s)
-{
-	const char *slash = strchr(s, '/');
-
-	return slash ? slash + 1 : NULL;
-}
-
-static int segment_matches(const struct seg *seg, const char *s)
-{
-	const char *slash = strchr(s, '/');
-	const char *send = slash ? slash : s + strlen(s);
-
-	if (seg->kind == SEG_ANY_ONE)
-		return 1;
-	return match_segment(seg->p, seg->p + seg->len, s, send);
-}
-
-/*
- * The classic star-backtracking walk, one level up: units are path
- * segments, SEG_ANY_DEPTH is the star ("**" matches zero or more whole
- * segments) and every other pattern segment matches exactly one.
- */
-static int match_segments(const struct seg *segs, size_t nr, const char *path)
-{
-	size_t pi = 0, star_pi = 0;
-	const char *s = path, *star_s = NULL;
-	int have_star = 0;
-
-	while (s) {
-		if (pi < nr && segs[pi].kind == SEG_ANY_DEPTH) {
-			have_star = 1;
-			star_pi = ++pi;
-			star_s = s;
-			continue;
-		}
-		if (pi < nr && segment_matches(&segs[pi], s)) {
-			pi++;
-			s = next_segment(s);
-			continue;
-		}
-		if (!have_star)
-			return 0;
-		pi = star_pi;
-		star_s = next_segment(star_s);
-		s = star_s;
-	}
-	while (pi < nr && segs[pi].kind == SEG_ANY_DEPTH)
-		pi++;
-	return pi == nr;
-}
-
-int config_glob_match(const char *pattern, const char *path)
-{
-	size_t len = strlen(pattern), nr;
-	int anchored, dir_only = 0, ret;
-	struct seg *segs = NULL;
-
-	if (len && pattern[len - 1] == '/') {
-		dir_only = 1;
-		len--;
-	}
-	anchored = memchr(pattern, '/', len) != NULL;
-	if (len && pattern[0] == '/') {
-		pattern++;
-		len--;
-	}
-	if (!len || !*path)
-		return 0;
-	/* segments: one per '/' plus one, and at most four implicit ones */
-	nr = 5;
-	for (size_t i = 0; i < len; i++)
-		nr += pattern[i] == '/';
-	segs = xcalloc(nr, sizeof(*segs));
-	nr = glob_segments(segs, pattern, len, anchored, dir_only);
-	ret = match_segments(segs, nr, path);
-	free(segs);
-	return ret;
-}
-
-int config_glob_any(const struct strlist *list, const char *path)
-{
-	for (size_t i = 0; list && i < list->nr; i++)
-		if (config_glob_match(list->items[i], path))
-			return 1;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
 /* Error positions                                                     */
 /* ------------------------------------------------------------------ */
 
@@ -811,23 +475,35 @@ static int get_list(struct walker *w, const yaml_node_t *node,
 			    append_items(w, node, name, shape, 0, &list));
 }
 
-/* A scalar split into words as a shell would, without expanding anything. */
+/*
+ * A scalar split at blanks. Quotes, backslashes and the rest of a shell's
+ * syntax are refused: a list says what a shell would have meant.
+ */
 static int split_scalar(struct walker *w, const yaml_node_t *node,
 			const char *name, struct strlist *list)
 {
-	const char *why = NULL;
+	static const char blanks[] = " \t\n";
+	const char *s = scalar_text(node), *end = s + node->data.scalar.length;
 
-	if (memchr(node->data.scalar.value, '\0', node->data.scalar.length))
+	if (memchr(s, '\0', node->data.scalar.length))
 		return error_mark(w->what, node->start_mark,
 				  "NUL byte in '%s'", name);
-	if (split_words(list, scalar_text(node), node->data.scalar.length,
-			&why) < 0)
-		return error_mark(w->what, node->start_mark, "%s in '%s'",
-				  why, name);
+	if (strpbrk(s, "'\"\\$`|;&<>()"))
+		return error_mark(w->what, node->start_mark,
+				  "'%s' needs quoting: write it as a list, "
+				  "e.g. [pytest, \"-k\", \"a b\"]", name);
+	while (s < end) {
+		size_t n = strcspn(s, blanks);
+
+		if (n)
+			strlist_append_nodup(list, xmemdupz(s, n));
+		s += n;
+		s += strspn(s, blanks);
+	}
 	return 0;
 }
 
-/* An argv: a list of strings taken as they are, or a string split. */
+/* An argv: a list of strings as they are, or a string split at blanks. */
 static int get_argv(struct walker *w, const yaml_node_t *node,
 		    const char *name, struct strlist *out)
 {

@@ -64,23 +64,4 @@ int config_load_file(struct covopt_config *cfg, const char *path);
 const struct runner_config *config_runner(const struct covopt_config *cfg,
 					  const char *name);
 
-/*
- * Match a repository path against a glob as .gitignore does: a pattern
- * without '/' matches the basename at any depth; with '/', the whole path
- * from the top; '*' and '?' do not cross '/'; '**' crosses directories;
- * "[abc]" classes. Returns 1 on match.
- */
-int config_glob_match(const char *pattern, const char *path);
-/* 1 if path matches any glob of list. */
-int config_glob_any(const struct strlist *list, const char *path);
-
-/*
- * Split a command string into argv words as a POSIX shell would for plain
- * words, single quotes, double quotes and backslashes — nothing else: no
- * variables, globs or command substitution. Unbalanced quotes are an error
- * naming what. Returns 0/-1.
- */
-int config_split_command(struct strlist *out, const char *cmd,
-			 const char *what);
-
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "config.h"
 #include "feature-map.h"
+#include "glob.h"
 #include "impact.h"
 #include "model-merge.h"
 #include "usage.h"
@@ -108,7 +109,7 @@ static int is_test_file(const struct ctx *c, const char *path)
 	struct sbuf prefix = SBUF_INIT;
 	size_t lo, hi;
 
-	if (config_glob_any(c->o->test_patterns, path))
+	if (glob_match_any(c->o->test_patterns, path))
 		return 1;
 	sbuf_addf(&prefix, "%s::", path);
 	test_range(c->m, prefix.buf, &lo, &hi);
@@ -429,8 +430,8 @@ static double changed_lines(const struct file_change *fc)
 
 static int matches(const struct strlist *globs, const struct file_change *fc)
 {
-	return globs && ((fc->new_path && config_glob_any(globs, fc->new_path)) ||
-			 (fc->old_path && config_glob_any(globs, fc->old_path)));
+	return globs && ((fc->new_path && glob_match_any(globs, fc->new_path)) ||
+			 (fc->old_path && glob_match_any(globs, fc->old_path)));
 }
 
 int impact_analyze(struct impact *out, const struct model *m,

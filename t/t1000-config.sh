@@ -33,6 +33,11 @@ test_expect_success 'a wrong type' '
 	refuse_config ".covopt.yml:1:15: '"'"'global_paths'"'"' must be a list of strings"
 '
 
+test_expect_success 'a command string that needs quoting' '
+	printf "runners:\n  pytest:\n    execute_options: -k \"a b\"\n" >.covopt.yml &&
+	refuse_config ".covopt.yml:3:22: '"'"'runners.pytest.execute_options'"'"' needs quoting: write it as a list, e.g. [pytest, \"-k\", \"a b\"]"
+'
+
 test_expect_success 'a bad budget' '
 	printf "budget: lots\n" >.covopt.yml &&
 	refuse_config ".covopt.yml:1:9: '"'"'budget'"'"'"

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <sqlite3.h>
 #include "ingest/coverage-db.h"
+#include "hashmap.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -19,104 +20,46 @@
 #define BUSY_TIMEOUT_MS 5000
 
 /* ------------------------------------------------------------------
- * Private hash tables: strings held by a strlist, and record pairs.
+ * Lookup tables: strings held by a strlist, and record pairs.
  */
-
-struct str_slot {
-	uint32_t hash;
-	uint32_t item;		/* index into the strlist + 1; 0 is empty */
-};
-
-struct str_index {
-	struct str_slot *slots;
-	size_t size;		/* a power of two, or 0 */
-	size_t nr;
-};
-
-/* A (file, context) pair and its record, keys kept in the slot. */
-struct pair_slot {
-	uint32_t file, context;
-	uint32_t record;	/* record index + 1; 0 is empty */
-};
 
 /* coverage_data.file_index: the paths, and (file, context) -> record. */
 struct file_index {
-	struct str_index paths;
-	struct pair_slot *pairs;
-	size_t pairs_size, pairs_nr;
+	struct hashmap paths;	/* items: indices into coverage_data.files */
+	struct hashmap pairs;	/* items: indices into coverage_data.records */
 };
 
-static uint32_t hash_bytes(const char *s, size_t len)
+struct str_key {
+	const struct strlist *list;
+	const char *s;
+	size_t len;
+};
+
+static int str_equal(const void *key, uint32_t item)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	const struct str_key *k = key;
+	const char *s = k->list->items[item];
 
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
-	}
-	return h;
-}
-
-static uint32_t hash_pair(uint32_t file, uint32_t context)
-{
-	uint64_t x = ((uint64_t)file << 32) | context;
-
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	return (uint32_t)x;
-}
-
-static void str_index_put(struct str_index *idx, uint32_t hash, uint32_t item)
-{
-	size_t i = hash & (idx->size - 1);
-
-	while (idx->slots[i].item)
-		i = (i + 1) & (idx->size - 1);
-	idx->slots[i].hash = hash;
-	idx->slots[i].item = item + 1;
-	idx->nr++;
-}
-
-static void str_index_grow(struct str_index *idx)
-{
-	struct str_slot *old = idx->slots;
-	size_t old_size = idx->size;
-
-	idx->size = old_size ? st_mult(old_size, 2) : 64;
-	idx->slots = xcalloc(idx->size, sizeof(*idx->slots));
-	idx->nr = 0;
-	for (size_t i = 0; i < old_size; i++)
-		if (old[i].item)
-			str_index_put(idx, old[i].hash, old[i].item - 1);
-	free(old);
+	return !strncmp(s, k->s, k->len) && !s[k->len];
 }
 
 /* Index of s (len bytes, no NUL inside) in list, adding it if new. */
-static uint32_t intern(struct strlist *list, struct str_index *idx,
+static uint32_t intern(struct strlist *list, struct hashmap *idx,
 		       const char *s, size_t len)
 {
-	uint32_t hash = hash_bytes(s, len);
-	size_t i;
+	struct str_key key = { .list = list, .s = s, .len = len };
+	uint32_t hash = hash_bytes(HASH_START, s, len), item;
 
-	if (idx->size)
-		for (i = hash & (idx->size - 1); idx->slots[i].item;
-		     i = (i + 1) & (idx->size - 1)) {
-			const char *item = list->items[idx->slots[i].item - 1];
-
-			if (idx->slots[i].hash == hash &&
-			    !strncmp(item, s, len) && !item[len])
-				return idx->slots[i].item - 1;
-		}
-	if ((idx->nr + 1) * 2 > idx->size)
-		str_index_grow(idx);
+	if (hashmap_find(idx, hash, str_equal, &key, &item))
+		return item;
 	strlist_append_nodup(list, xmemdupz(s, len));
-	str_index_put(idx, hash, (uint32_t)(list->nr - 1));
-	return (uint32_t)(list->nr - 1);
+	item = (uint32_t)(list->nr - 1);
+	hashmap_add(idx, hash, item);
+	return item;
 }
 
 /* Drop the items from nr on, and rebuild the index over the rest. */
-static void truncate_interned(struct strlist *list, struct str_index *idx,
+static void truncate_interned(struct strlist *list, struct hashmap *idx,
 			      size_t nr)
 {
 	if (list->nr == nr)
@@ -124,63 +67,29 @@ static void truncate_interned(struct strlist *list, struct str_index *idx,
 	for (size_t i = nr; i < list->nr; i++)
 		free(list->items[i]);
 	list->nr = nr;
-	memset(idx->slots, 0, idx->size * sizeof(*idx->slots));
-	idx->nr = 0;
+	hashmap_release(idx);
 	for (size_t i = 0; i < nr; i++)
-		str_index_put(idx, hash_bytes(list->items[i],
-					      strlen(list->items[i])),
-			      (uint32_t)i);
+		hashmap_add(idx, hash_bytes(HASH_START, list->items[i],
+					    strlen(list->items[i])),
+			    (uint32_t)i);
 }
 
-static void pairs_put(struct file_index *fi, uint32_t file, uint32_t context,
-		      uint32_t record)
-{
-	size_t mask = fi->pairs_size - 1;
-	size_t i = hash_pair(file, context) & mask;
+struct pair_key {
+	const struct coverage_record *records;
+	uint32_t file, context;
+};
 
-	while (fi->pairs[i].record)
-		i = (i + 1) & mask;
-	fi->pairs[i].file = file;
-	fi->pairs[i].context = context;
-	fi->pairs[i].record = record + 1;
-	fi->pairs_nr++;
+static uint32_t hash_pair(uint32_t file, uint32_t context)
+{
+	return hash_u64(((uint64_t)file << 32) | context);
 }
 
-/* Make room for at least want pairs at a load factor of one half. */
-static void pairs_reserve(struct file_index *fi, size_t want)
+static int pair_equal(const void *key, uint32_t item)
 {
-	struct pair_slot *old = fi->pairs;
-	size_t old_size = fi->pairs_size;
+	const struct pair_key *k = key;
 
-	if (st_mult(want, 2) <= fi->pairs_size)
-		return;
-	if (!fi->pairs_size)
-		fi->pairs_size = 64;
-	while (fi->pairs_size < st_mult(want, 2))
-		fi->pairs_size = st_mult(fi->pairs_size, 2);
-	fi->pairs = xcalloc(fi->pairs_size, sizeof(*fi->pairs));
-	fi->pairs_nr = 0;
-	for (size_t i = 0; i < old_size; i++)
-		if (old[i].record)
-			pairs_put(fi, old[i].file, old[i].context,
-				  old[i].record - 1);
-	free(old);
-}
-
-/* The record for (file, context), or -1. */
-static long pairs_find(const struct file_index *fi, uint32_t file,
-		       uint32_t context)
-{
-	size_t mask = fi->pairs_size - 1;
-
-	if (!fi->pairs_size)
-		return -1;
-	for (size_t i = hash_pair(file, context) & mask; fi->pairs[i].record;
-	     i = (i + 1) & mask)
-		if (fi->pairs[i].file == file &&
-		    fi->pairs[i].context == context)
-			return (long)fi->pairs[i].record - 1;
-	return -1;
+	return k->records[item].file == k->file &&
+	       k->records[item].context == k->context;
 }
 
 /* ------------------------------------------------------------------
@@ -395,7 +304,7 @@ cleanup:
 
 /* Intern every row of "SELECT id, text ... ORDER BY id" into list. */
 static int load_names(struct loader *ld, const char *sql,
-		      struct strlist *list, struct str_index *idx,
+		      struct strlist *list, struct hashmap *idx,
 		      struct id_map *map, const char *what)
 {
 	sqlite3_stmt *st = NULL;
@@ -629,17 +538,20 @@ static void fold_records(struct coverage_data *data, size_t first)
 	struct file_index *fi = data->file_index;
 	size_t w = first;
 
-	pairs_reserve(fi, data->records_nr);
+	hashmap_reserve(&fi->pairs, data->records_nr);
 	for (size_t i = first; i < data->records_nr; i++) {
 		struct coverage_record *r = &data->records[i];
-		long k = pairs_find(fi, r->file, r->context);
+		struct pair_key key = { .records = data->records,
+					.file = r->file,
+					.context = r->context };
+		uint32_t hash = hash_pair(r->file, r->context), k;
 
-		if (k >= 0) {
+		if (hashmap_find(&fi->pairs, hash, pair_equal, &key, &k)) {
 			merge_lines(&data->records[k], r);
 			continue;
 		}
 		data->records[w] = *r;
-		pairs_put(fi, r->file, r->context, (uint32_t)w);
+		hashmap_add(&fi->pairs, hash, (uint32_t)w);
 		w++;
 	}
 	data->records_nr = w;
@@ -670,7 +582,7 @@ int coverage_data_load(struct coverage_data *data, const char *path)
 	if (!data->file_index)
 		data->file_index = xcalloc(1, sizeof(struct file_index));
 	if (!data->context_index)
-		data->context_index = xcalloc(1, sizeof(struct str_index));
+		data->context_index = xcalloc(1, sizeof(struct hashmap));
 	fi = data->file_index;
 	if (check_header(path) < 0 || open_db(&ld) < 0 ||
 	    check_schema(&ld) < 0 || check_size(&ld) < 0 ||
@@ -697,7 +609,7 @@ cleanup:
 void coverage_data_release(struct coverage_data *data)
 {
 	struct file_index *fi = data->file_index;
-	struct str_index *ci = data->context_index;
+	struct hashmap *ci = data->context_index;
 
 	for (size_t i = 0; i < data->records_nr; i++)
 		free(data->records[i].lines);
@@ -706,11 +618,11 @@ void coverage_data_release(struct coverage_data *data)
 	strlist_release(&data->files);
 	strlist_release(&data->contexts);
 	if (fi) {
-		free(fi->paths.slots);
-		free(fi->pairs);
+		hashmap_release(&fi->paths);
+		hashmap_release(&fi->pairs);
 	}
 	if (ci)
-		free(ci->slots);
+		hashmap_release(ci);
 	FREE_AND_NULL(data->file_index);
 	FREE_AND_NULL(data->context_index);
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <expat.h>
 #include "ingest/junit-xml.h"
+#include "hashmap.h"
 #include "sbuf.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -242,23 +243,30 @@ static int parse_stream(struct junit_parser *jp, FILE *fp)
  * Folding a file's cases into the report: the same classname+name once.
  */
 
+/* FNV-1a over classname NUL name. */
 static uint32_t hash_case(const struct junit_case *c)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a over classname NUL name */
+	uint32_t h = hash_bytes(HASH_START, c->classname,
+				strlen(c->classname) + 1);
 
-	for (const char *p = c->classname;; p++) {
-		h = (h ^ (unsigned char)*p) * 16777619u;
-		if (!*p)
-			break;
-	}
-	for (const char *p = c->name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	return h;
+	return hash_bytes(h, c->name, strlen(c->name));
 }
 
 static int same_case(const struct junit_case *a, const struct junit_case *b)
 {
 	return !strcmp(a->name, b->name) && !strcmp(a->classname, b->classname);
+}
+
+struct case_key {
+	const struct junit_report *report;
+	const struct junit_case *c;
+};
+
+static int case_equal(const void *key, uint32_t item)
+{
+	const struct case_key *k = key;
+
+	return same_case(&k->report->cases[item], k->c);
 }
 
 static void free_case(struct junit_case *c)
@@ -271,29 +279,18 @@ static void free_case(struct junit_case *c)
 /* Move the cases of from into report, merging repeats. Cannot fail. */
 static void fold_cases(struct junit_report *report, struct junit_report *from)
 {
-	size_t size = 64, mask;
-	uint32_t *slots;
+	struct hashmap map = HASHMAP_INIT;
 
-	while (size < st_mult(st_add(report->nr, from->nr), 2))
-		size = st_mult(size, 2);
-	mask = size - 1;
-	slots = xcalloc(size, sizeof(*slots));
-	for (size_t i = 0; i < report->nr; i++) {
-		size_t s = hash_case(&report->cases[i]) & mask;
-
-		while (slots[s])
-			s = (s + 1) & mask;
-		slots[s] = (uint32_t)i + 1;
-	}
+	hashmap_reserve(&map, st_add(report->nr, from->nr));
+	for (size_t i = 0; i < report->nr; i++)
+		hashmap_add(&map, hash_case(&report->cases[i]), (uint32_t)i);
 	for (size_t i = 0; i < from->nr; i++) {
 		struct junit_case *c = &from->cases[i], *old = NULL;
-		size_t s = hash_case(c) & mask;
+		struct case_key key = { .report = report, .c = c };
+		uint32_t hash = hash_case(c), k;
 
-		for (; slots[s]; s = (s + 1) & mask)
-			if (same_case(&report->cases[slots[s] - 1], c)) {
-				old = &report->cases[slots[s] - 1];
-				break;
-			}
+		if (hashmap_find(&map, hash, case_equal, &key, &k))
+			old = &report->cases[k];
 		if (old) {
 			old->outcome = worse(old->outcome, c->outcome);
 			old->time += c->time;
@@ -306,10 +303,10 @@ static void fold_cases(struct junit_report *report, struct junit_report *from)
 		}
 		ALLOC_GROW(report->cases, report->nr + 1, report->alloc);
 		report->cases[report->nr++] = *c;
-		slots[s] = (uint32_t)report->nr;
+		hashmap_add(&map, hash, (uint32_t)(report->nr - 1));
 	}
 	report->suite_time += from->suite_time;
-	free(slots);
+	hashmap_release(&map);
 	free(from->cases);
 	from->cases = NULL;
 	from->nr = from->alloc = 0;

@@ -1,4 +1,4 @@
-/* test-config.c - unit tests for .covopt.yml, globs and command splitting.
+/* test-config.c - unit tests for .covopt.yml and command strings.
  * Every error case checks the exact one-line message, position included. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -152,7 +152,7 @@ static const char full_yaml[] =
 	"    python_path: .venv/bin/python\n"
 	"    coverage_root: src/inventory\n"
 	"    collect_options: [\"-m\", \"not slow\"]\n"
-	"    execute_options: \"-x --tb=short 'a b' \\\"c\\\\\\\"d\\\"\"\n"
+	"    execute_options: [-x, --tb=short, \"a b\", 'c\"d']\n"
 	"  e2e:\n"
 	"    type: command\n"
 	"    collect_command: \"./scripts/list-tests\"\n"
@@ -337,10 +337,12 @@ static const struct {
 	  "3:26: 'runners.pytest.execute_options' must be a string or a list "
 	  "of strings" },
 	{ "runners:\n  pytest:\n    execute_options: \"-k 'x\"\n",
-	  "3:22: unbalanced quotes in 'runners.pytest.execute_options'" },
+	  "3:22: 'runners.pytest.execute_options' needs quoting: write it as "
+	  "a list, e.g. [pytest, \"-k\", \"a b\"]" },
 	{ "runners:\n  e2e:\n    type: command\n"
 	  "    execute_command: 'run \\'\n",
-	  "4:22: trailing backslash in 'runners.e2e.execute_command'" },
+	  "4:22: 'runners.e2e.execute_command' needs quoting: write it as a "
+	  "list, e.g. [pytest, \"-k\", \"a b\"]" },
 	/* runners */
 	{ "runners:\n  e2e:\n    execute_command: run\n",
 	  "2:3: runner 'e2e' needs a 'type': 'pytest' or 'command'" },
@@ -534,230 +536,75 @@ static void test_contrib_example(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* Globs                                                               */
+/* Command strings                                                     */
 /* ------------------------------------------------------------------ */
 
 static const struct {
-	const char *pattern, *path;
-	int match;
-} globs[] = {
-	/* no '/': the basename, or any directory on the way, at any depth */
-	{ "conftest.py", "conftest.py", 1 },
-	{ "conftest.py", "tests/unit/conftest.py", 1 },
-	{ "conftest.py", "tests/conftest.pyc", 0 },
-	{ "conftest.py", "xconftest.py", 0 },
-	{ "*.md", "README.md", 1 },
-	{ "*.md", "docs/guide/intro.md", 1 },
-	{ "*.md", "docs/guide/intro.mdx", 0 },
-	{ "test_*.py", "tests/test_a.py", 1 },
-	{ "test_*.py", "tests/a_test.py", 0 },
-	{ "*_test.py", "pkg/a_test.py", 1 },
-	{ "requirements*.txt", "requirements-dev.txt", 1 },
-	{ "requirements*.txt", "sub/requirements.txt", 1 },
-	{ "docs", "docs/a.md", 1 },
-	{ "docs", "src/docs/a.md", 1 },
-	{ "docs", "docsx/a.md", 0 },
-	{ "docs/", "docs/a.md", 1 },
-	{ "docs/", "docs", 0 },
-	{ "docs/", "a/docs/b/c.md", 1 },
-	/* with '/': the whole path from the top */
-	{ "src/app.py", "src/app.py", 1 },
-	{ "src/app.py", "lib/src/app.py", 0 },
-	{ "/setup.py", "setup.py", 1 },
-	{ "/setup.py", "sub/setup.py", 0 },
-	{ "src/*.py", "src/a.py", 1 },
-	{ "src/*.py", "src/pkg/a.py", 0 },	/* '*' does not cross '/' */
-	{ "src/*", "src/pkg/a.py", 1 },		/* but a dir matches */
-	{ "src/a*b", "src/a/b", 0 },
-	{ "src/a?b", "src/a/b", 0 },
-	{ "src/a?b", "src/axb", 1 },
-	{ "src/pkg", "src/pkg/a.py", 1 },
-	/* '**' at the start, in the middle, at the end */
-	{ "**/test_x.py", "test_x.py", 1 },
-	{ "**/test_x.py", "a/b/c/test_x.py", 1 },
-	{ "**/tests/*.py", "x/tests/a.py", 1 },
-	{ "**/tests/*.py", "x/tests/sub/a.py", 0 },
-	{ "**/tests/*.py", "x/tests/a.py/b", 1 },	/* inside a dir a.py */
-	{ "src/**/a.py", "src/a.py", 1 },
-	{ "src/**/a.py", "src/x/y/z/a.py", 1 },
-	{ "src/**/a.py", "lib/src/x/a.py", 0 },
-	{ "src/**/a.py", "src/x/y/b.py", 0 },
-	{ "a/**/b/**/c", "a/b/c", 1 },
-	{ "a/**/b/**/c", "a/x/b/y/z/c", 1 },
-	{ "a/**/b/**/c", "a/x/y/z/c", 0 },
-	{ "docs/**", "docs/a.md", 1 },
-	{ "docs/**", "docs/x/y/a.md", 1 },
-	{ "docs/**", "docs", 0 },
-	{ "docs/**", "src/docs/a.md", 0 },
-	{ "**", "anything/at/all", 1 },
-	{ "a**b.py", "axxb.py", 1 },		/* not a whole segment: '*' */
-	{ "src/a**b.py", "src/a/b.py", 0 },
-	/* '?' and classes */
-	{ "?.py", "a.py", 1 },
-	{ "?.py", "ab.py", 0 },
-	{ "?.py", ".py", 0 },
-	{ "test_[abc].py", "t/test_b.py", 1 },
-	{ "test_[abc].py", "t/test_d.py", 0 },
-	{ "test_[a-c].py", "test_c.py", 1 },
-	{ "test_[!a-c].py", "test_c.py", 0 },
-	{ "test_[!a-c].py", "test_d.py", 1 },
-	{ "test_[^a-c].py", "test_d.py", 1 },
-	{ "[]]x", "]x", 1 },
-	{ "[a-]x", "-x", 1 },
-	{ "[*]x", "*x", 1 },
-	{ "[*]x", "ax", 0 },
-	{ "[ab", "[ab", 1 },			/* unclosed: literal '[' */
-	{ "[ab", "a", 0 },
-	{ "\\*.py", "*.py", 1 },
-	{ "\\*.py", "a.py", 0 },
-	{ "*", "a/b", 1 },
-	{ "*a*b*c", "xaybzc", 1 },
-	{ "*a*b*c", "xaybz", 0 },
-	/* degenerate */
-	{ "", "a", 0 },
-	{ "/", "a", 0 },
-	{ "a", "", 0 },
-	{ "a.py", "a.py/", 1 },
-};
-
-static void test_glob(void **state)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(globs); i++) {
-		int got = config_glob_match(globs[i].pattern, globs[i].path);
-
-		if (got != globs[i].match)
-			fail_msg("'%s' vs '%s': %d, want %d", globs[i].pattern,
-				 globs[i].path, got, globs[i].match);
-	}
-}
-
-static void test_glob_any(void **state)
-{
-	struct strlist list = STRLIST_INIT;
-
-	assert_false(config_glob_any(&list, "a.md"));
-	assert_false(config_glob_any(NULL, "a.md"));
-	strlist_append(&list, "docs/**");
-	strlist_append(&list, "*.md");
-	assert_true(config_glob_any(&list, "x/a.md"));
-	assert_true(config_glob_any(&list, "docs/a.txt"));
-	assert_false(config_glob_any(&list, "src/a.txt"));
-	strlist_release(&list);
-}
-
-/* Backtracking must stay polynomial: exponential code would never end. */
-static char *repeat(const char *unit, size_t times, const char *tail)
-{
-	size_t ulen = strlen(unit), tlen = strlen(tail);
-	char *s = xmalloc(ulen * times + tlen + 1);
-
-	for (size_t i = 0; i < times; i++)
-		memcpy(s + i * ulen, unit, ulen);
-	memcpy(s + ulen * times, tail, tlen + 1);
-	return s;
-}
-
-static void test_glob_pathological(void **state)
-{
-	clock_t start = clock();
-	char *pat = repeat("*a", 20, "*b");
-	char *path = repeat("a", 4000, "");
-	double secs;
-
-	assert_false(config_glob_match(pat, path));
-	path[3999] = 'b';
-	assert_true(config_glob_match(pat, path));
-	free(pat);
-	free(path);
-
-	/* "**" over many directories */
-	pat = repeat("**/", 40, "x/y");
-	path = repeat("x/", 2000, "z");
-	assert_false(config_glob_match(pat, path));
-	path[4000] = 'y';
-	assert_true(config_glob_match(pat, path));
-	free(pat);
-	free(path);
-
-	secs = (double)(clock() - start) / CLOCKS_PER_SEC;
-	if (secs > 20)
-		fail_msg("pathological globs took %.1f s", secs);
-}
-
-/* ------------------------------------------------------------------ */
-/* Command splitting                                                   */
-/* ------------------------------------------------------------------ */
-
-static const struct {
-	const char *cmd;
-	const char *words[5];	/* NULL-terminated; error when err */
-	const char *err;
+	const char *yaml;	/* the value of execute_options */
+	const char *words[5];	/* NULL-terminated */
 } splits[] = {
-	{ "", { NULL }, NULL },
-	{ "   \t\n ", { NULL }, NULL },
-	{ "pytest", { "pytest", NULL }, NULL },
-	{ "  -x   --tb=short ", { "-x", "--tb=short", NULL }, NULL },
-	{ "a\tb\nc", { "a", "b", "c", NULL }, NULL },
-	{ "'a b' c", { "a b", "c", NULL }, NULL },
-	{ "'a \\\" $x' b", { "a \\\" $x", "b", NULL }, NULL },
-	{ "\"a b\"", { "a b", NULL }, NULL },
-	{ "\"a\\\"b\"", { "a\"b", NULL }, NULL },
-	{ "\"a\\\\b\"", { "a\\b", NULL }, NULL },
-	{ "\"\\$HOME \\`x\\`\"", { "$HOME `x`", NULL }, NULL },
-	{ "\"a\\nb\"", { "a\\nb", NULL }, NULL },	/* kept as is */
-	{ "\"$HOME\" *.py", { "$HOME", "*.py", NULL }, NULL },
-	{ "a\\ b", { "a b", NULL }, NULL },
-	{ "\\'x", { "'x", NULL }, NULL },
-	{ "a\\\nb", { "ab", NULL }, NULL },
-	{ "x \\\n y", { "x", "y", NULL }, NULL },
-	{ "'' \"\"", { "", "", NULL }, NULL },
-	{ "a''b", { "ab", NULL }, NULL },
-	{ "pre'mid dle'\"post x\"", { "premid dlepost x", NULL }, NULL },
-	{ "a;b|c&&d", { "a;b|c&&d", NULL }, NULL },
-	{ "'abc", { NULL }, "unbalanced quotes in 'test'" },
-	{ "\"abc", { NULL }, "unbalanced quotes in 'test'" },
-	{ "a \"b\\\"", { NULL }, "unbalanced quotes in 'test'" },
-	{ "a 'b\"' \"c", { NULL }, "unbalanced quotes in 'test'" },
-	{ "abc\\", { NULL }, "trailing backslash in 'test'" },
+	{ "\"\"", { NULL } },
+	{ "\"   \\t\\n \"", { NULL } },
+	{ "pytest", { "pytest", NULL } },
+	{ "\"  -x   --tb=short \"", { "-x", "--tb=short", NULL } },
+	{ "\"a\\tb\\nc\"", { "a", "b", "c", NULL } },
+	{ "-k test_*.py[ab]~", { "-k", "test_*.py[ab]~", NULL } },
+	{ "\"x\\n  \\n y\"", { "x", "y", NULL } },
 };
 
 static void test_split(void **state)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(splits); i++) {
-		struct strlist out = STRLIST_INIT;
-		const char *got;
+		struct covopt_config cfg;
+		const struct runner_config *r;
+		char yaml[256];
 		size_t nr = 0;
-		int ret;
 
-		strlist_append(&out, "kept");
-		capture_start();
-		ret = config_split_command(&out, splits[i].cmd, "test");
-		got = capture_end();
-		if (splits[i].err) {
-			char want[128];
-
-			snprintf(want, sizeof(want), "error: %s",
-				 splits[i].err);
-			if (ret != -1 || strcmp(got, want))
-				fail_msg("'%s': %d '%s', want '%s'",
-					 splits[i].cmd, ret, got, want);
-			/* out is as it was */
-			ASSERT_LIST(&out, "kept");
-			strlist_release(&out);
-			continue;
-		}
-		if (ret || *got)
-			fail_msg("'%s': %d '%s'", splits[i].cmd, ret, got);
+		snprintf(yaml, sizeof(yaml),
+			 "runners:\n  pytest:\n    execute_options: %s\n",
+			 splits[i].yaml);
+		config_init(&cfg);
+		if (parse_str(&cfg, yaml))
+			fail_msg("'%s' refused", splits[i].yaml);
+		r = config_runner(&cfg, "pytest");
 		while (splits[i].words[nr])
 			nr++;
-		assert_int_equal(out.nr, nr + 1);
-		assert_string_equal(out.items[0], "kept");
-		for (size_t k = 0; k < nr; k++)
-			if (strcmp(out.items[k + 1], splits[i].words[k]))
-				fail_msg("'%s': word %zu is '%s', want '%s'",
-					 splits[i].cmd, k, out.items[k + 1],
-					 splits[i].words[k]);
-		strlist_release(&out);
+		assert_list(&r->execute_options, splits[i].words, nr);
+		config_release(&cfg);
+	}
+}
+
+/* Quotes, backslashes and shell syntax in a string: write a list. */
+static void test_split_refused(void **state)
+{
+	static const char *const shell[] = {
+		"'", "\\\"", "\\\\", "$", "`", "|", ";", "&", "<", ">", "(",
+		")",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(shell); i++) {
+		struct covopt_config cfg;
+		char yaml[256];
+		const char *got;
+		int ret;
+
+		snprintf(yaml, sizeof(yaml),
+			 "runners:\n  pytest:\n    execute_options: \"-k a%sb\"\n",
+			 shell[i]);
+		config_init(&cfg);
+		capture_start();
+		ret = parse_str(&cfg, yaml);
+		got = capture_end();
+		if (ret != -1 ||
+		    strcmp(got, "error: .covopt.yml:3:22: "
+				"'runners.pytest.execute_options' needs quoting: "
+				"write it as a list, e.g. [pytest, \"-k\", "
+				"\"a b\"]"))
+			fail_msg("'%s': %d '%s'", shell[i], ret, got);
+		/* the default is kept */
+		assert_int_equal(config_runner(&cfg, "pytest")->
+				 execute_options.nr, 0);
+		config_release(&cfg);
 	}
 }
 
@@ -773,10 +620,8 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_contrib_example),
-		cmocka_unit_test(test_glob),
-		cmocka_unit_test(test_glob_any),
-		cmocka_unit_test(test_glob_pathological),
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_split_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
