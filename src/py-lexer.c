@@ -5,7 +5,7 @@
 #include "py-lexer.h"
 #include "banned.h"
 
-/* Deeper f-string nesting is scanned as plain text (CPython stops at 150). */
+/* Frames of strings and fields in one string token; deeper '{' and quotes are text. */
 #define STRING_NEST_MAX 64
 
 static int is_name_start(unsigned char c)

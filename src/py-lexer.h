@@ -10,15 +10,20 @@
  * Contract:
  * - buf holds len arbitrary bytes and need not be NUL-terminated; the lexer
  *   never reads outside buf[0..len), never fails and never loops: every
- *   py_lexer_next() call that returns 1 consumes at least one byte, except
- *   for the one NEWLINE it adds at the end of an unfinished logical line,
- *   and the whole scan is O(len). len must be below 4 GiB.
+ *   token but the last two (an empty NEWLINE when the last logical line
+ *   has no line end, then ENDMARKER) holds at least one byte, and the
+ *   whole scan is O(len). len must be below 4 GiB.
  * - A line ends at "\n", "\r\n" or a lone "\r" (as Python's universal
  *   newlines read sources); lines are numbered from 1.
- * - Malformed code never stops it: an unterminated one-line string ends
- *   at its line end, an unterminated triple-quoted string (or one left open
- *   inside an f-string replacement field) at the end of the buffer, unclosed
- *   brackets stay open, a byte that starts no token is a one-byte ERROR.
+ * - f-strings (and t-strings) follow Python 3.12: a replacement field may
+ *   span lines and hold strings with the same quote; fields nest up to 64
+ *   frames deep, deeper '{' and quotes are text.
+ * - Malformed code never stops it: a line end inside a one-line string
+ *   (nested ones too) ends the token there, an unterminated triple-quoted
+ *   string (or one left open inside an f-string replacement field) ends at
+ *   the end of the buffer, unclosed brackets stay open, a byte that starts
+ *   no token is a one-byte ERROR.
+ * - struct py_lexer is private state; tokens point into buf.
  */
 
 enum py_token_kind {
