@@ -1,9 +1,10 @@
-/* feature-map.c - split a source file into functions, classes and module level.
- * A byte scan records each line's state; a line walk finds blocks by indent. */
+/* feature-map.c - split a source file into functions, classes and module level, and list its imports.
+ * One pass over py-lexer's tokens marks each line; a line walk then finds blocks by indent. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "feature-map.h"
+#include "py-lexer.h"
 #include "sbuf.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -40,32 +41,30 @@ static uint64_t fnv_add_u32(uint64_t h, uint32_t v)
 	return fnv_add(h, b, sizeof(b));
 }
 
-/* ---- the line scanner --------------------------------------------------- */
+/* ---- lines --------------------------------------------------------------- */
 
 enum line_flag {
-	LN_LOGICAL = 1 << 0,	/* starts outside strings, brackets, `\` */
+	LN_LOGICAL = 1 << 0,	/* a logical line starts on it */
 	LN_IN_STR = 1 << 1,	/* starts inside a multi-line string */
 	LN_END_STR = 1 << 2,	/* ends inside a string */
 	LN_CODE = 1 << 3,	/* not blank, not comment-only */
-	LN_SEMI = 1 << 4,	/* has a ';' outside brackets */
-	LN_COLON_BODY = 1 << 5,	/* has code after a ':' outside brackets */
 };
+
+enum stmt_kind { STMT_OTHER, STMT_DECORATOR, STMT_DEF, STMT_CLASS };
 
 /*
  * One physical line. end is where its code ends: before a trailing comment
  * and, unless the line ends inside a string, before trailing whitespace.
- * Offsets fit in 32 bits because sources are capped at 64 MiB.
+ * Offsets fit in 32 bits because sources are capped at 64 MiB. A logical
+ * line's statement kind, and for def/class the offset and length of the
+ * name, come from the tokens.
  */
 struct py_line {
 	uint32_t off;
 	uint32_t end;
+	uint32_t name_off, name_len;
 	uint8_t flags;
-};
-
-struct scan_state {
-	size_t depth;		/* open brackets */
-	int in_str, triple, cont;
-	char quote;
+	uint8_t kind;		/* enum stmt_kind */
 };
 
 static int is_blank(unsigned char c)
@@ -73,156 +72,11 @@ static int is_blank(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
 }
 
-static int is_ident(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
-}
-
-static int is_newline_at(const char *buf, size_t len, size_t i)
-{
-	return i < len && (buf[i] == '\n' ||
-			   (buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'));
-}
-
-/* Step over the string byte at i; returns the next index. */
-static size_t scan_string_byte(const char *buf, size_t len, size_t i,
-			       struct scan_state *st, int *esc_nl)
-{
-	char c = buf[i];
-
-	if (c == '\\') {
-		if (i + 1 >= len || buf[i + 1] == '\n') {
-			*esc_nl = 1;
-			return i + 1;
-		}
-		if (is_newline_at(buf, len, i + 1)) {
-			*esc_nl = 1;	/* stop on the '\n' of "\\\r\n" */
-			return i + 2;
-		}
-		return i + 2;
-	}
-	if (c != st->quote)
-		return i + 1;
-	if (!st->triple) {
-		st->in_str = 0;
-		return i + 1;
-	}
-	if (i + 2 < len && buf[i + 1] == c && buf[i + 2] == c) {
-		st->in_str = 0;
-		return i + 3;
-	}
-	return i + 1;
-}
-
-/* Scan the line at pos into ln; returns the offset of the next line. */
-static size_t scan_line(const char *buf, size_t len, size_t pos,
-			struct scan_state *st, struct py_line *ln)
-{
-	size_t i = pos, eol, end, comment = len + 1;
-	int esc_nl = 0, colon = 0, code = 0;
-	uint8_t flags = 0;
-
-	if (st->in_str)
-		flags |= LN_IN_STR | LN_CODE;
-	else if (!st->depth && !st->cont)
-		flags |= LN_LOGICAL;
-	st->cont = 0;
-	while (i < len && buf[i] != '\n') {
-		unsigned char c = buf[i];
-
-		esc_nl = 0;
-		if (st->in_str) {
-			i = scan_string_byte(buf, len, i, st, &esc_nl);
-			continue;
-		}
-		if (is_blank(c)) {
-			i++;
-			continue;
-		}
-		if (c == '#') {
-			const char *nl = memchr(buf + i, '\n', len - i);
-
-			comment = i;
-			i = nl ? (size_t)(nl - buf) : len;
-			break;
-		}
-		code = 1;
-		if (colon && !st->depth)
-			flags |= LN_COLON_BODY;
-		switch (c) {
-		case '"':
-		case '\'':
-			st->quote = c;
-			st->triple = i + 2 < len && buf[i + 1] == c &&
-				     buf[i + 2] == c;
-			st->in_str = 1;
-			i += st->triple ? 3 : 1;
-			continue;
-		case '(': case '[': case '{':
-			st->depth++;
-			break;
-		case ')': case ']': case '}':
-			if (st->depth)
-				st->depth--;
-			break;
-		case ';':
-			if (!st->depth)
-				flags |= LN_SEMI;
-			break;
-		case ':':
-			if (!st->depth && !(i + 1 < len && buf[i + 1] == '='))
-				colon = 1;
-			break;
-		case '\\':
-			if (is_newline_at(buf, len, i + 1))
-				st->cont = 1;
-			break;
-		}
-		i++;
-	}
-	if (i > len)
-		i = len;
-	eol = i;
-	if (st->in_str && !st->triple && !esc_nl)
-		st->in_str = 0;	/* unterminated one-line string */
-	if (st->in_str)
-		flags |= LN_END_STR;
-	end = eol;
-	if (end > pos && buf[end - 1] == '\r')
-		end--;
-	if (comment < end)
-		end = comment;
-	if (!(flags & LN_END_STR))
-		while (end > pos && is_blank(buf[end - 1]))
-			end--;
-	if (code)
-		flags |= LN_CODE;
-	ln->off = (uint32_t)pos;
-	ln->end = (uint32_t)end;
-	ln->flags = flags;
-	return eol < len ? eol + 1 : len;
-}
-
-/* Indentation of ln in columns (tabs to a multiple of 8); returns its bytes. */
+/* Indentation of ln in columns; returns its bytes. */
 static size_t line_indent(const char *buf, const struct py_line *ln,
 			  uint32_t *col)
 {
-	size_t i = ln->off;
-	uint32_t c = 0;
-
-	for (; i < ln->end; i++) {
-		if (buf[i] == ' ')
-			c++;
-		else if (buf[i] == '\t')
-			c = (c / 8 + 1) * 8;
-		else if (buf[i] == '\f')
-			c = 0;
-		else
-			break;
-	}
-	*col = c;
-	return i - ln->off;
+	return py_indent(buf, ln->end, ln->off, col);
 }
 
 /* ---- the parser ---------------------------------------------------------- */
@@ -243,6 +97,9 @@ struct block {
 	int is_func;
 };
 
+/* Where the def/class recogniser is on the current logical line. */
+enum header_state { HDR_NONE, HDR_ASYNC, HDR_DEF, HDR_CLASS };
+
 struct fm_parser {
 	const char *buf;
 	size_t len;
@@ -260,21 +117,294 @@ struct fm_parser {
 	uint32_t cur;		/* owner of the current logical line */
 	struct strlist *imports;
 	struct sbuf mod, full;
+	/* the token pass */
+	struct py_lexer lx;
+	struct py_token tok;	/* the next significant token */
+	int peeked;
+	enum header_state hdr;
+	uint32_t hdr_line;
 };
 
-enum stmt_kind { STMT_OTHER, STMT_DECORATOR, STMT_DEF, STMT_CLASS };
-
-static void scan_lines(struct fm_parser *p)
+/* Split buf into lines; end is the line end until tokens say more. */
+static void split_lines(struct fm_parser *p)
 {
-	struct scan_state st = { 0 };
 	size_t pos = 0;
 
 	while (pos < p->len) {
+		struct py_line *ln;
+		size_t next, eol = py_line_end(p->buf, p->len, pos, &next);
+
 		ALLOC_GROW(p->lines, p->lines_nr + 1, p->lines_alloc);
-		pos = scan_line(p->buf, p->len, pos, &st,
-				&p->lines[p->lines_nr++]);
+		ln = &p->lines[p->lines_nr++];
+		memset(ln, 0, sizeof(*ln));
+		ln->off = (uint32_t)pos;
+		ln->end = (uint32_t)eol;
+		pos = next;
 	}
 }
+
+/* Cut each line's comment and trailing blanks; mark the code lines. */
+static void finish_lines(struct fm_parser *p)
+{
+	for (size_t l = 0; l < p->lines_nr; l++) {
+		struct py_line *ln = &p->lines[l];
+		uint32_t i;
+
+		if (!(ln->flags & LN_END_STR))
+			while (ln->end > ln->off &&
+			       is_blank((unsigned char)p->buf[ln->end - 1]))
+				ln->end--;
+		for (i = ln->off; i < ln->end; i++)
+			if (!is_blank((unsigned char)p->buf[i]))
+				break;
+		if (i < ln->end || (ln->flags & LN_IN_STR))
+			ln->flags |= LN_CODE;
+	}
+}
+
+static int tok_is(const struct fm_parser *p, const struct py_token *t,
+		  enum py_token_kind kind, const char *s)
+{
+	return t->kind == kind && t->len == strlen(s) &&
+	       !memcmp(p->buf + t->off, s, t->len);
+}
+
+/* The lines a string token covers start or end inside it. */
+static void mark_string(struct fm_parser *p, const struct py_token *t)
+{
+	for (uint32_t l = t->line; l <= t->end_line; l++) {
+		if (l > t->line)
+			p->lines[l - 1].flags |= LN_IN_STR;
+		if (l < t->end_line || (t->flags & PY_TOK_OPEN))
+			p->lines[l - 1].flags |= LN_END_STR;
+	}
+}
+
+/* Follow "[async] def NAME" and "class NAME" on a logical line's first line. */
+static void mark_header(struct fm_parser *p, const struct py_token *t)
+{
+	struct py_line *ln;
+
+	if (t->flags & PY_TOK_LOGICAL) {
+		ln = &p->lines[t->line - 1];
+		ln->flags |= LN_LOGICAL;
+		p->hdr_line = t->line;
+		p->hdr = HDR_NONE;
+		if (t->kind == PY_TOK_OP && p->buf[t->off] == '@')
+			ln->kind = STMT_DECORATOR;
+		else if (tok_is(p, t, PY_TOK_NAME, "def"))
+			p->hdr = HDR_DEF;
+		else if (tok_is(p, t, PY_TOK_NAME, "class"))
+			p->hdr = HDR_CLASS;
+		else if (tok_is(p, t, PY_TOK_NAME, "async"))
+			p->hdr = HDR_ASYNC;
+		return;
+	}
+	if (p->hdr == HDR_NONE)
+		return;
+	if (t->line != p->hdr_line) {
+		p->hdr = HDR_NONE;
+		return;
+	}
+	if (p->hdr == HDR_ASYNC) {
+		p->hdr = tok_is(p, t, PY_TOK_NAME, "def") ? HDR_DEF : HDR_NONE;
+		return;
+	}
+	if (t->kind == PY_TOK_NAME) {
+		ln = &p->lines[t->line - 1];
+		ln->kind = p->hdr == HDR_DEF ? STMT_DEF : STMT_CLASS;
+		ln->name_off = (uint32_t)t->off;
+		ln->name_len = (uint32_t)t->len;
+	}
+	p->hdr = HDR_NONE;
+}
+
+/* What token t tells about its lines. */
+static void mark_token(struct fm_parser *p, const struct py_token *t)
+{
+	if (!t->line || t->line > t->end_line || t->end_line > p->lines_nr)
+		return;		/* the empty tokens at the end */
+	if (t->kind == PY_TOK_STRING)
+		mark_string(p, t);
+	else if (t->kind == PY_TOK_COMMENT)
+		p->lines[t->line - 1].end = (uint32_t)t->off;
+	if (t->kind != PY_TOK_NL && t->kind != PY_TOK_COMMENT &&
+	    t->kind != PY_TOK_NEWLINE)
+		mark_header(p, t);
+}
+
+/* The next token that is not NL or COMMENT; every token read is marked. */
+static const struct py_token *peek(struct fm_parser *p)
+{
+	while (!p->peeked) {
+		if (!py_lexer_next(&p->lx, &p->tok)) {
+			p->tok.kind = PY_TOK_ENDMARKER;
+			p->peeked = 1;
+			break;
+		}
+		mark_token(p, &p->tok);
+		p->peeked = p->tok.kind != PY_TOK_NL &&
+			    p->tok.kind != PY_TOK_COMMENT;
+	}
+	return &p->tok;
+}
+
+static struct py_token next(struct fm_parser *p)
+{
+	struct py_token t = *peek(p);
+
+	if (t.kind != PY_TOK_ENDMARKER)
+		p->peeked = 0;
+	return t;
+}
+
+/* ---- imports ------------------------------------------------------------- */
+
+static void add_import(struct fm_parser *p, const struct sbuf *name)
+{
+	if (name->len && name->len <= IMPORT_NAME_CAP)
+		strlist_append(p->imports, name->buf);
+}
+
+static void add_token(struct fm_parser *p, struct sbuf *sb,
+		      const struct py_token *t)
+{
+	sbuf_add(sb, p->buf + t->off, t->len);
+}
+
+/* Append a dotted name ("a.b.c") to sb; 0 if there is none. */
+static int parse_dotted(struct fm_parser *p, struct sbuf *sb)
+{
+	struct py_token t;
+
+	if (peek(p)->kind != PY_TOK_NAME ||
+	    tok_is(p, peek(p), PY_TOK_NAME, "import"))
+		return 0;
+	t = next(p);
+	add_token(p, sb, &t);
+	while (tok_is(p, peek(p), PY_TOK_OP, ".")) {
+		next(p);
+		if (peek(p)->kind != PY_TOK_NAME)
+			break;
+		t = next(p);
+		sbuf_addch(sb, '.');
+		add_token(p, sb, &t);
+	}
+	return 1;
+}
+
+static void skip_alias(struct fm_parser *p)
+{
+	if (tok_is(p, peek(p), PY_TOK_NAME, "as")) {
+		next(p);
+		if (peek(p)->kind == PY_TOK_NAME)
+			next(p);
+	}
+}
+
+/* After "import": a.b [as c], d ... */
+static void parse_import(struct fm_parser *p)
+{
+	for (;;) {
+		sbuf_reset(&p->mod);
+		if (!parse_dotted(p, &p->mod))
+			return;
+		add_import(p, &p->mod);
+		skip_alias(p);
+		if (!tok_is(p, peek(p), PY_TOK_OP, ","))
+			return;
+		next(p);
+	}
+}
+
+/* After "from": dots and a module, "import", then *, names or (names). */
+static void parse_from(struct fm_parser *p)
+{
+	sbuf_reset(&p->mod);
+	while (tok_is(p, peek(p), PY_TOK_OP, ".") ||
+	       tok_is(p, peek(p), PY_TOK_OP, "...")) {
+		struct py_token t = next(p);
+
+		add_token(p, &p->mod, &t);
+	}
+	parse_dotted(p, &p->mod);
+	if (!p->mod.len || !tok_is(p, peek(p), PY_TOK_NAME, "import"))
+		return;
+	next(p);
+	add_import(p, &p->mod);
+	if (tok_is(p, peek(p), PY_TOK_OP, "("))
+		next(p);
+	while (peek(p)->kind == PY_TOK_NAME) {
+		struct py_token t = next(p);
+
+		sbuf_reset(&p->full);
+		sbuf_add(&p->full, p->mod.buf, p->mod.len);
+		if (p->mod.buf[p->mod.len - 1] != '.')
+			sbuf_addch(&p->full, '.');
+		add_token(p, &p->full, &t);
+		add_import(p, &p->full);
+		skip_alias(p);
+		if (!tok_is(p, peek(p), PY_TOK_OP, ","))
+			return;
+		next(p);
+	}
+}
+
+/* Compound statements whose ':' may be followed by a statement. */
+static int is_compound(const struct fm_parser *p, const struct py_token *t)
+{
+	static const char *const words[] = {
+		"if", "elif", "else", "try", "except", "finally", "while",
+		"for", "with", "def", "class", "async", "case",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (tok_is(p, t, PY_TOK_NAME, words[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The token pass: every token marks its lines (see peek()), and imports are
+ * collected where a statement starts: at a logical line start, after a ';'
+ * and after the ':' of a compound statement ("try: import x").
+ */
+static void scan_tokens(struct fm_parser *p)
+{
+	int stmt = 0, compound = 0;
+
+	for (;;) {
+		struct py_token t = next(p);
+
+		if (t.kind == PY_TOK_ENDMARKER)
+			break;
+		if (t.flags & PY_TOK_LOGICAL) {
+			stmt = 1;
+			compound = is_compound(p, &t);
+		}
+		if (stmt) {
+			stmt = 0;
+			if (tok_is(p, &t, PY_TOK_NAME, "import")) {
+				parse_import(p);
+				continue;
+			}
+			if (tok_is(p, &t, PY_TOK_NAME, "from")) {
+				parse_from(p);
+				continue;
+			}
+		}
+		if (t.kind != PY_TOK_OP || t.depth || t.len != 1)
+			continue;
+		if (p->buf[t.off] == ';') {
+			stmt = 1;
+		} else if (p->buf[t.off] == ':' && compound) {
+			stmt = 1;
+			compound = 0;
+		}
+	}
+}
+
+/* ---- structure ----------------------------------------------------------- */
 
 static void assign(struct fm_parser *p, uint32_t upto, uint32_t owner)
 {
@@ -309,55 +439,6 @@ static void orphan_decorators(struct fm_parser *p)
 	p->dec_start = 0;
 }
 
-static int has_word(const char *s, const char *e, const char *word)
-{
-	size_t n = strlen(word);
-
-	return (size_t)(e - s) > n && !memcmp(s, word, n) &&
-	       (s[n] == ' ' || s[n] == '\t' || s[n] == '\f');
-}
-
-static const char *skip_blanks(const char *s, const char *e)
-{
-	while (s < e && (*s == ' ' || *s == '\t' || *s == '\f'))
-		s++;
-	return s;
-}
-
-/* What the logical line starting at s is; for def/class, its name. */
-static enum stmt_kind classify(const char *s, const char *e,
-			       const char **name, size_t *name_len)
-{
-	enum stmt_kind kind;
-	const char *n;
-
-	if (s < e && *s == '@')
-		return STMT_DECORATOR;
-	if (has_word(s, e, "async")) {
-		s = skip_blanks(s + 5, e);
-		if (!has_word(s, e, "def"))
-			return STMT_OTHER;
-		kind = STMT_DEF;
-		s += 3;
-	} else if (has_word(s, e, "def")) {
-		kind = STMT_DEF;
-		s += 3;
-	} else if (has_word(s, e, "class")) {
-		kind = STMT_CLASS;
-		s += 5;
-	} else {
-		return STMT_OTHER;
-	}
-	s = skip_blanks(s, e);
-	for (n = s; n < e && is_ident(*n); n++)
-		;
-	if (n == s)
-		return STMT_OTHER;
-	*name = s;
-	*name_len = (size_t)(n - s);
-	return kind;
-}
-
 static uint32_t add_feature(struct fm_parser *p, char *name,
 			    enum feature_kind kind, uint32_t first,
 			    uint32_t hdr)
@@ -381,9 +462,9 @@ static uint32_t add_feature(struct fm_parser *p, char *name,
 	return (uint32_t)p->feat_nr++;
 }
 
-static void open_block(struct fm_parser *p, uint32_t l, uint32_t col,
-		       enum stmt_kind kind, const char *name, size_t name_len)
+static void open_block(struct fm_parser *p, uint32_t l, uint32_t col)
 {
+	const struct py_line *ln = &p->lines[l - 1];
 	struct sbuf sb = SBUF_INIT;
 	uint32_t outer = scope(p), first = p->dec_start ? p->dec_start : l;
 	uint32_t f;
@@ -393,311 +474,36 @@ static void open_block(struct fm_parser *p, uint32_t l, uint32_t col,
 		sbuf_addstr(&sb, p->feat[outer].name);
 		sbuf_addch(&sb, '.');
 	}
-	sbuf_add(&sb, name, name_len);
+	sbuf_add(&sb, p->buf + ln->name_off, ln->name_len);
 	if (sb.len > FEATURE_NAME_CAP)
 		sbuf_setlen(&sb, FEATURE_NAME_CAP);
 	if (!p->dec_start)
 		assign(p, l - 1, outer);
 	f = add_feature(p, sbuf_detach(&sb, NULL),
-			kind == STMT_CLASS ? FEATURE_CLASS : FEATURE_FUNCTION,
+			ln->kind == STMT_CLASS ? FEATURE_CLASS :
+						 FEATURE_FUNCTION,
 			first, l);
 	ALLOC_GROW(p->stack, p->stack_nr + 1, p->stack_alloc);
 	b = &p->stack[p->stack_nr++];
 	b->feat = f;
 	b->col = col;
-	b->is_func = kind == STMT_DEF;
+	b->is_func = ln->kind == STMT_DEF;
 	assign(p, l, f);
 	p->cur = f;
 	p->dec_start = 0;
 }
 
-/* ---- imports ------------------------------------------------------------- */
-
-enum tok_type { TOK_END, TOK_NAME, TOK_OP, TOK_STR };
-
-struct tok {
-	enum tok_type type;
-	const char *s;
-	size_t len;
-	size_t depth;		/* brackets open before this token */
-};
-
-struct lexer {
-	const char *p, *end;
-	size_t depth;
-	int peeked;
-	struct tok peek;
-};
-
-static void lex_skip_string(struct lexer *lx)
-{
-	const char *p = lx->p, *end = lx->end;
-	char q = *p;
-	int triple = end - p > 2 && p[1] == q && p[2] == q;
-
-	p += triple ? 3 : 1;
-	while (p < end) {
-		if (*p == '\\') {
-			p += (end - p > 2 && p[1] == '\r' && p[2] == '\n') ?
-				     3 : 2;
-			continue;
-		}
-		if (*p == '\n' && !triple)
-			break;
-		if (*p == q) {
-			if (!triple) {
-				p++;
-				break;
-			}
-			if (end - p > 2 && p[1] == q && p[2] == q) {
-				p += 3;
-				break;
-			}
-		}
-		p++;
-	}
-	lx->p = p < end ? p : end;
-}
-
-static void lex_read(struct lexer *lx, struct tok *t)
-{
-	const char *end = lx->end;
-	char c;
-
-	for (;;) {
-		while (lx->p < end && (is_blank(*lx->p) || *lx->p == '\n' ||
-				       *lx->p == '\\'))
-			lx->p++;
-		if (lx->p >= end || *lx->p != '#')
-			break;
-		while (lx->p < end && *lx->p != '\n')
-			lx->p++;
-	}
-	t->depth = lx->depth;
-	t->s = lx->p;
-	t->len = 0;
-	if (lx->p >= end) {
-		t->type = TOK_END;
-		return;
-	}
-	c = *lx->p;
-	if (is_ident(c)) {
-		while (lx->p < end && is_ident(*lx->p))
-			lx->p++;
-		t->type = TOK_NAME;
-	} else if (c == '"' || c == '\'') {
-		lex_skip_string(lx);
-		t->type = TOK_STR;
-	} else {
-		lx->p++;
-		if (c == ':' && lx->p < end && *lx->p == '=')
-			lx->p++;
-		if (c == '(' || c == '[' || c == '{')
-			lx->depth++;
-		else if ((c == ')' || c == ']' || c == '}') && lx->depth)
-			lx->depth--;
-		t->type = TOK_OP;
-	}
-	t->len = (size_t)(lx->p - t->s);
-}
-
-static const struct tok *lex_peek(struct lexer *lx)
-{
-	if (!lx->peeked) {
-		lex_read(lx, &lx->peek);
-		lx->peeked = 1;
-	}
-	return &lx->peek;
-}
-
-static struct tok lex_next(struct lexer *lx)
-{
-	struct tok t = *lex_peek(lx);
-
-	lx->peeked = 0;
-	return t;
-}
-
-static int tok_is(const struct tok *t, enum tok_type type, const char *s)
-{
-	return t->type == type && t->len == strlen(s) && !memcmp(t->s, s, t->len);
-}
-
-static void add_import(struct fm_parser *p, const struct sbuf *name)
-{
-	if (name->len && name->len <= IMPORT_NAME_CAP)
-		strlist_append(p->imports, name->buf);
-}
-
-/* Append a dotted name ("a.b.c") to sb; 0 if there is none. */
-static int parse_dotted(struct lexer *lx, struct sbuf *sb)
-{
-	struct tok t;
-
-	if (lex_peek(lx)->type != TOK_NAME || tok_is(lex_peek(lx), TOK_NAME,
-						     "import"))
-		return 0;
-	t = lex_next(lx);
-	sbuf_add(sb, t.s, t.len);
-	while (tok_is(lex_peek(lx), TOK_OP, ".")) {
-		lex_next(lx);
-		if (lex_peek(lx)->type != TOK_NAME)
-			break;
-		t = lex_next(lx);
-		sbuf_addch(sb, '.');
-		sbuf_add(sb, t.s, t.len);
-	}
-	return 1;
-}
-
-static void skip_alias(struct lexer *lx)
-{
-	if (tok_is(lex_peek(lx), TOK_NAME, "as")) {
-		lex_next(lx);
-		if (lex_peek(lx)->type == TOK_NAME)
-			lex_next(lx);
-	}
-}
-
-/* After "import": a.b [as c], d ... */
-static void parse_import(struct fm_parser *p, struct lexer *lx)
-{
-	for (;;) {
-		sbuf_reset(&p->mod);
-		if (!parse_dotted(lx, &p->mod))
-			return;
-		add_import(p, &p->mod);
-		skip_alias(lx);
-		if (!tok_is(lex_peek(lx), TOK_OP, ","))
-			return;
-		lex_next(lx);
-	}
-}
-
-/* After "from": dots and a module, "import", then *, names or (names). */
-static void parse_from(struct fm_parser *p, struct lexer *lx)
-{
-	sbuf_reset(&p->mod);
-	while (tok_is(lex_peek(lx), TOK_OP, ".")) {
-		lex_next(lx);
-		sbuf_addch(&p->mod, '.');
-	}
-	parse_dotted(lx, &p->mod);
-	if (!p->mod.len || !tok_is(lex_peek(lx), TOK_NAME, "import"))
-		return;
-	lex_next(lx);
-	add_import(p, &p->mod);
-	if (tok_is(lex_peek(lx), TOK_OP, "("))
-		lex_next(lx);
-	while (lex_peek(lx)->type == TOK_NAME) {
-		struct tok t = lex_next(lx);
-
-		sbuf_reset(&p->full);
-		sbuf_add(&p->full, p->mod.buf, p->mod.len);
-		if (p->mod.buf[p->mod.len - 1] != '.')
-			sbuf_addch(&p->full, '.');
-		sbuf_add(&p->full, t.s, t.len);
-		add_import(p, &p->full);
-		skip_alias(lx);
-		if (!tok_is(lex_peek(lx), TOK_OP, ","))
-			return;
-		lex_next(lx);
-	}
-}
-
-static int is_compound(const struct tok *t)
-{
-	static const char *const words[] = {
-		"if", "elif", "else", "try", "except", "finally", "while",
-		"for", "with", "def", "class", "async",
-	};
-
-	for (size_t i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (tok_is(t, TOK_NAME, words[i]))
-			return 1;
-	return 0;
-}
-
-/*
- * Collect the imports of one logical line (buf[start..end)): statements
- * start at the line start, after a ';' and after the ':' of a compound
- * statement ("try: import x").
- */
-static void scan_imports(struct fm_parser *p, size_t start, size_t end)
-{
-	struct lexer lx = { p->buf + start, p->buf + end, 0, 0, { 0 } };
-	int stmt = 1, compound = 0, first = 1;
-
-	for (;;) {
-		struct tok t = lex_next(&lx);
-
-		if (t.type == TOK_END)
-			break;
-		if (stmt) {
-			stmt = 0;
-			if (tok_is(&t, TOK_NAME, "import")) {
-				parse_import(p, &lx);
-				continue;
-			}
-			if (tok_is(&t, TOK_NAME, "from")) {
-				parse_from(p, &lx);
-				continue;
-			}
-			if (first)
-				compound = is_compound(&t);
-		}
-		first = 0;
-		if (t.type != TOK_OP || t.depth || t.len != 1)
-			continue;
-		if (t.s[0] == ';') {
-			stmt = 1;
-		} else if (t.s[0] == ':' && compound) {
-			stmt = 1;
-			compound = 0;
-		}
-	}
-}
-
-static int starts_with_ident(const char *s, const char *e, const char *word)
-{
-	size_t n = strlen(word);
-
-	return (size_t)(e - s) >= n && !memcmp(s, word, n) &&
-	       (s + n == e || !is_ident(s[n]));
-}
-
-/* Look for imports in the logical line that starts at line l (1-based). */
-static void line_imports(struct fm_parser *p, uint32_t l, const char *s)
-{
-	const char *e = p->buf + p->lines[l - 1].end;
-	uint8_t flags = p->lines[l - 1].flags;
-	size_t j = l, end;
-
-	while (j < p->lines_nr && !(p->lines[j].flags & LN_LOGICAL))
-		flags |= p->lines[j++].flags;
-	end = j < p->lines_nr ? p->lines[j].off : p->len;
-	if (starts_with_ident(s, e, "import") ||
-	    starts_with_ident(s, e, "from") ||
-	    (flags & (LN_SEMI | LN_COLON_BODY)))
-		scan_imports(p, (size_t)(s - p->buf), end);
-}
-
-/* ---- structure ----------------------------------------------------------- */
-
 /* A new logical line starts at line l: close blocks, open one, find owners. */
 static void logical_line(struct fm_parser *p, uint32_t l)
 {
 	const struct py_line *ln = &p->lines[l - 1];
-	const char *s, *e = p->buf + ln->end, *name = NULL;
-	size_t name_len = 0;
+	enum stmt_kind kind = ln->kind;
 	uint32_t col;
-	enum stmt_kind kind;
 
-	s = p->buf + ln->off + line_indent(p->buf, ln, &col);
+	line_indent(p->buf, ln, &col);
 	if (p->dec_start && col != p->dec_col)
 		orphan_decorators(p);
 	pop_blocks(p, col);
-	kind = classify(s, e, &name, &name_len);
 	if (in_function(p))
 		kind = STMT_OTHER;
 	if (kind == STMT_DECORATOR) {
@@ -708,14 +514,13 @@ static void logical_line(struct fm_parser *p, uint32_t l)
 		}
 		p->cur = OWNER_DEFER;
 	} else if (kind == STMT_DEF || kind == STMT_CLASS) {
-		open_block(p, l, col, kind, name, name_len);
+		open_block(p, l, col);
 	} else {
 		if (p->dec_start)
 			orphan_decorators(p);
 		assign(p, l, scope(p));
 		p->cur = scope(p);
 	}
-	line_imports(p, l, s);
 }
 
 static void walk_lines(struct fm_parser *p)
@@ -737,13 +542,6 @@ static void walk_lines(struct fm_parser *p)
 	assign(p, (uint32_t)p->lines_nr, 0);
 }
 
-/*
- * Feed line l to its owner's hash. Code lines lose their comment, trailing
- * blanks and the owner's base indentation (kept as a relative column);
- * lines inside a multi-line string are kept as bytes, minus the owner's
- * base indentation bytes when they start with them (a line that is only a
- * part of those bytes counts as empty).
- */
 static void hash_line(struct fm_parser *p, uint32_t l)
 {
 	const struct py_line *ln = &p->lines[l - 1];
@@ -907,7 +705,10 @@ static void parse_python(struct feature_map *out, const char *buf, size_t len)
 	p.pending = 1;
 	sbuf_init(&p.mod, 0);
 	sbuf_init(&p.full, 0);
-	scan_lines(&p);
+	split_lines(&p);
+	py_lexer_init(&p.lx, buf, len);
+	scan_tokens(&p);
+	finish_lines(&p);
 	p.owner = xcalloc(st_add(p.lines_nr, 1), sizeof(*p.owner));
 	add_feature(&p, xstrdup("<module>"), FEATURE_MODULE,
 		    p.lines_nr ? 1 : 0, 0);

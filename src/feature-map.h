@@ -1,5 +1,5 @@
 /* feature-map.h - split a source file into code features: functions, methods, class bodies, module level.
- * Python is parsed with a small tokenizer-level scanner; other files are one "<file>" feature. */
+ * Python is read with py-lexer's tokens; other files are one "<file>" feature. */
 #ifndef COVOPT_FEATURE_MAP_H
 #define COVOPT_FEATURE_MAP_H
 
@@ -14,7 +14,7 @@
 struct feature_span {
 	char *name;		/* "<module>", "Class", "Class.method", "func", "<file>" */
 	enum feature_kind kind;
-	uint64_t hash;		/* hash of the normalized body, see features.c */
+	uint64_t hash;		/* hash of the normalized body, see hash_line() in feature-map.c */
 	uint32_t first_line;	/* 1-based; decorators included */
 	uint32_t last_line;	/* last line of the body (inclusive) */
 };
@@ -23,13 +23,16 @@ struct feature_map {
 	struct feature_span *items;	/* sorted by name (strcmp), unique */
 	size_t nr, alloc;
 	/* owner[l] = index into items of the feature that owns line l,
-	 * for 1 <= l <= lines_nr; owner[0] is unused. */
+	 * for 1 <= l <= lines_nr; owner[0] is unused. Python lines end at
+	 * "\n", "\r\n" or a lone "\r", other files' lines at "\n". */
 	uint32_t *owner;
 	size_t lines_nr;
 	/* Modules this file imports, as written but absolute where possible:
 	 * "os.path", "pkg.mod", and for "from pkg.mod import name" both
 	 * "pkg.mod" and "pkg.mod.name"; relative imports keep their leading
-	 * dots ("..util", ".helpers"). Sorted, unique. */
+	 * dots ("..util", ".helpers"). Found at every statement start: line
+	 * starts, after ';' and after the ':' of a compound statement (if,
+	 * try, case...), in any block. Sorted, unique. */
 	struct strlist imports;
 };
 

@@ -287,6 +287,33 @@ static const struct parse_case parse_cases[] = {
 	  { { "<module>", M, 1, 4 } },
 	  { { 2, "<module>" } },
 	  { "json", "os.path", "pkg", "pkg.one", "pkg.two" }},
+	{ "lone CR line endings: g is not folded into f", "m.py",
+	  "def f():\r"
+	  "    pass\r"
+	  "def g():\r"
+	  "    return 'a\\\r'\r", 0, 5,
+	  { { "<module>", M, 1, 5 }, { "f", F, 1, 2 }, { "g", F, 3, 5 } },
+	  { { 2, "f" }, { 3, "g" }, { 5, "g" } }, { NULL } },
+	{ "Python 3.12 f-string field over lines keeps the class open", "m.py",
+	  "class A:\n"
+	  "    def f(self):\n"
+	  "        return f\"{\n"
+	  "0 + self.d[\"k\"]}\"\n"
+	  "    def g(self):\n"
+	  "        pass\n", 0, 6,
+	  { { "<module>", M, 1, 6 }, { "A", C, 1, 6 }, { "A.f", F, 2, 4 },
+	    { "A.g", F, 5, 6 } },
+	  { { 4, "A.f" }, { 5, "A.g" } }, { NULL } },
+	{ "imports in the case blocks of a match", "m.py",
+	  "def f(x):\n"
+	  "    match x:\n"
+	  "        case 1: import one\n"
+	  "        case [2, *_]: from two import a; import three\n"
+	  "        case _:\n"
+	  "            from . import four\n", 0, 6,
+	  { { "<module>", M, 1, 6 }, { "f", F, 1, 6 } },
+	  { { 3, "f" } },
+	  { ".", ".four", "one", "three", "two", "two.a" }},
 	{ "non-Python file", "README.md",
 	  "# Title\n"
 	  "def f():\n"
@@ -298,14 +325,17 @@ static const struct parse_case parse_cases[] = {
 	  { { 0, NULL } }, { NULL } },
 };
 
-static size_t count_lines(const char *buf, size_t len)
+/* Lines end at "\n", "\r\n" or a lone "\r" in Python, at "\n" elsewhere. */
+static size_t count_lines(const char *path, const char *buf, size_t len)
 {
+	int py = features_is_python(path);
 	size_t n = 0;
 
 	for (size_t i = 0; i < len; i++)
-		if (buf[i] == '\n')
+		if (buf[i] == '\n' ||
+		    (py && buf[i] == '\r' && (i + 1 == len || buf[i + 1] != '\n')))
 			n++;
-	return n + (len && buf[len - 1] != '\n');
+	return n + (len && buf[len - 1] != '\n' && (!py || buf[len - 1] != '\r'));
 }
 
 /* Properties every map must have, whatever the input. */
@@ -313,7 +343,7 @@ static void check_invariants(const struct feature_map *m, const char *path,
 			     const char *buf, size_t len)
 {
 	assert_true(m->nr >= 1);
-	assert_int_equal(m->lines_nr, count_lines(buf, len));
+	assert_int_equal(m->lines_nr, count_lines(path, buf, len));
 	assert_non_null(m->owner);
 	for (size_t i = 0; i < m->nr; i++) {
 		const struct feature_span *f = &m->items[i];
@@ -460,6 +490,8 @@ static const struct hash_case {
 	  "class K:\n\tdef g():\n\t    if a:\n\t\tb()\n", "K.g", 1 },
 	{ "CRLF line endings", "def g():\n    return 1\n", "g",
 	  "def g():\r\n    return 1\r\n", "g", 1 },
+	{ "lone CR line endings", "def g():\n    x = '''a\n b'''\n", "g",
+	  "def g():\r    x = '''a\r b'''\r", "g", 1 },
 	{ "changed operator", BASE_F, "f",
 	  "def f(a, b=1):\n"
 	  "    \"\"\"Doc.\n"
