@@ -6,7 +6,7 @@
 #include "config.h"
 #include "feature-map.h"
 #include "impact.h"
-#include "model-merge.h"
+#include "model.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"

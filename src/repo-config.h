@@ -6,6 +6,8 @@
 #include <git2.h>
 #include "config.h"
 
+#define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
+
 /*
  * Fill cfg (uninitialised) with the defaults, then .covopt.yml from the top
  * of the work tree (if any; messages name it ".covopt.yml"), then the git
@@ -15,10 +17,16 @@
 int repo_load_config(struct covopt_config *cfg, git_repository *repo);
 
 /*
- * The notes ref a command uses: opt (--ref), else $COVOPT_NOTES_REF, else
- * git config covopt.notesRef, else notes_ref of .covopt.yml, else
- * refs/notes/covopt. Caller frees; NULL after an error.
+ * The one place that decides the notes ref a command uses: opt (--ref),
+ * else $COVOPT_NOTES_REF, else git config covopt.notesRef, else notes_ref
+ * of .covopt.yml, else refs/notes/covopt (an empty value counts as unset).
+ * A short name "foo" becomes "refs/notes/foo", "notes/foo"
+ * "refs/notes/foo", as git notes --ref does. cfg is the configuration the
+ * command loaded (repo_load_config()), or NULL to load it here when
+ * needed. Storage (notes-store.c, notes-merge.c) takes the result as an
+ * argument. Caller frees; NULL after an error (an invalid ref name).
  */
-char *repo_notes_ref(git_repository *repo, const char *opt);
+char *repo_notes_ref(git_repository *repo, const char *opt,
+		     const struct covopt_config *cfg);
 
 #endif

@@ -179,3 +179,16 @@ int repo_config_int(git_repository *repo, const char *key, long dflt,
 	*out = (long)v;
 	return 0;
 }
+
+int repo_signature(git_signature **out, git_repository *repo)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME");
+	const char *email = getenv("GIT_COMMITTER_EMAIL");
+
+	if (name && *name && email && *email &&
+	    !git_signature_now(out, name, email))
+		return 0;
+	if (!git_signature_default(out, repo))
+		return 0;
+	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
+}

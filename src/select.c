@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "budget.h"
 #include "model-codec.h"
-#include "notes-merge.h"
 #include "notes-store.h"
 #include "optimizer.h"
 #include "repo.h"
@@ -54,37 +54,33 @@ struct target {
 
 /* ---------------------------------------------------------------- inputs */
 
-double select_parse_budget(const char *value, double suite_time)
+/* --time or covopt.budget in seconds of a suite of suite_time; -1 after an error. */
+static double parse_budget(const char *value, double suite_time)
 {
-	char *end;
-	double v;
+	struct budget b;
 
-	errno = 0;
-	v = strtod(value, &end);
-	if (errno || end == value || !isfinite(v) || v < 0 ||
-	    (*end && strcmp(end, "%")))
+	switch (budget_parse(&b, value, 0)) {
+	case BUDGET_OK:
+	case BUDGET_ZERO:
+		return budget_seconds(&b, suite_time);
+	case BUDGET_OVER_100:
+		return error("bad budget '%s': more than 100%%", value);
+	default:
 		return error("bad budget '%s': give seconds (10, 2.5) or a "
 			     "share of the suite time (5%%)", value);
-	if (*end == '%') {
-		if (v > 100)
-			return error("bad budget '%s': more than 100%%", value);
-		return v / 100 * suite_time;
 	}
-	return v;
 }
 
 static int load_model(struct selection *s, git_repository *repo,
 		      const git_commit *base, const struct select_options *o)
 {
 	struct sbuf note = SBUF_INIT;
-	char *ref = notes_store_ref_name(repo, o->notes_ref);
+	const char *ref = o->notes_ref;
 	char what[128];
 	git_oid at;
 	int found, ret = -1;
 
-	if (!ref)
-		return -1;
-	found = notes_find_nearest_any(&at, &s->distance, &note, repo, ref,
+	found = notes_store_find_nearest_any(&at, &s->distance, &note, repo, ref,
 				       git_commit_id(base), o->search_depth);
 	if (found < 0)
 		goto cleanup;
@@ -108,7 +104,6 @@ static int load_model(struct selection *s, git_repository *repo,
 	ret = model_decode(&s->model, note.buf, note.len, what);
 cleanup:
 	sbuf_release(&note);
-	free(ref);
 	return ret;
 }
 
@@ -583,11 +578,9 @@ int select_apply_config(struct select_options *o, git_repository *repo,
 	o->search_depth = depth > 0 ? (unsigned)depth : 0;
 	if (wall)
 		o->wall = 1;
-	if (!o->notes_ref && !getenv("COVOPT_NOTES_REF"))
-		o->notes_ref = cfg->notes_ref;
 	if (!o->budget)
 		o->budget = cfg->budget;
-	return o->budget && select_parse_budget(o->budget, 0) < 0 ? -1 : 0;
+	return o->budget && parse_budget(o->budget, 0) < 0 ? -1 : 0;
 }
 
 int select_parse_positionals(struct select_options *o, int argc,
@@ -668,7 +661,7 @@ static int set_budget(struct selection *s, const struct select_options *o)
 	}
 	if (!o->budget)
 		return 0;
-	s->budget = select_parse_budget(o->budget, suite);
+	s->budget = parse_budget(o->budget, suite);
 	if (s->budget < 0)
 		return -1;
 	if (o->wall)

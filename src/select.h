@@ -22,7 +22,7 @@ struct select_options {
 	int wall;			/* budget includes start-up overhead */
 	int top_n;			/* 0 = all */
 	double confidence;		/* 0 = off, else (0, 1] */
-	const char *notes_ref;		/* NULL = configured */
+	const char *notes_ref;		/* as repo_notes_ref() resolved it */
 	unsigned search_depth;
 	const struct covopt_config *config;
 	/* The suite as the runner collected it (sorted), or NULL: tests
@@ -125,11 +125,5 @@ void selection_shard(struct selection *s, uint32_t k, uint32_t n);
 
 /* Write the known tests not chosen, one a line, to path. 0 or -1. */
 int selection_write_rest(const struct selection *s, const char *path);
-
-/*
- * Parse a budget: "10", "2.5" (seconds) or "5%" of suite_time. Returns the
- * seconds, or -1 after an error naming the value.
- */
-double select_parse_budget(const char *value, double suite_time);
 
 #endif

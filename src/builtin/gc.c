@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "builtin.h"
+#include "hex.h"
 #include "notes-store.h"
+#include "repo.h"
 #include "parse-opts.h"
 #include "repo-config.h"
 #include "usage.h"
@@ -272,16 +274,6 @@ static int drops_under(const struct gc_notes *n, const char *prefix, size_t k)
 	return 0;
 }
 
-/* Lowercase hex only, as git and notes-store name notes. */
-static int is_hex_name(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return len > 0;
-}
-
 static int drop_entry(git_treebuilder *bld, const char *name)
 {
 	return git_treebuilder_remove(bld, name);
@@ -337,7 +329,7 @@ static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
 		size_t len = strlen(name);
 		git_oid id;
 
-		if (k + len > GIT_OID_HEXSZ || !is_hex_name(name, len))
+		if (k + len > GIT_OID_HEXSZ || !len || !hex_is_lower(name, len))
 			continue;
 		memcpy(hex + k, name, len);
 		hex[k + len] = '\0';
@@ -384,7 +376,7 @@ static int write_without(git_repository *repo, const char *ref,
 	    git_commit_tree(&tree, tip) < 0 ||
 	    filter_tree(&tree_id, &left, repo, tree, hex, 0, n) < 0 ||
 	    git_tree_lookup(&new_tree, repo, &tree_id) < 0 ||
-	    notes_store_signature(&sig, repo) < 0 ||
+	    repo_signature(&sig, repo) < 0 ||
 	    git_commit_create(&id, repo, NULL, sig, sig, NULL, message,
 			      new_tree, 1, (const git_commit **)&tip) < 0) {
 		error_git("cannot write notes commit for '%s'", ref);
@@ -502,7 +494,7 @@ int cmd_gc(int argc, const char **argv, git_repository *repo)
 		error("too many arguments");
 		usage_with_options(gc_usage, options);
 	}
-	ref = repo_notes_ref(repo, opt_ref);
+	ref = repo_notes_ref(repo, opt_ref, NULL);
 	ret = ref ? gc(repo, ref, dry_run) : -1;
 	free(ref);
 	return ret ? COVOPT_EXIT_FAILURE : 0;

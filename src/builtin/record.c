@@ -8,7 +8,6 @@
 #include "ingest/junit-xml.h"
 #include "model-codec.h"
 #include "model-merge.h"
-#include "notes-merge.h"
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "record.h"
@@ -83,7 +82,7 @@ static int load_ancestor(struct model *out, int *found, git_repository *repo,
 	if (repo_config_int(repo, "covopt.searchDepth",
 			    COVOPT_DEFAULT_SEARCH_DEPTH, &depth) < 0)
 		return -1;
-	ret = notes_find_nearest_any(&at, &distance, &note, repo, ref,
+	ret = notes_store_find_nearest_any(&at, &distance, &note, repo, ref,
 				     git_commit_parent_id(commit, 0),
 				     depth > 0 ? (unsigned)depth - 1 : 0);
 	if (ret == 1) {
@@ -131,7 +130,7 @@ static int record(git_repository *repo, const struct record_options *o)
 	struct model fresh, ancestor;
 	struct record_state st;
 	git_commit *commit = NULL;
-	char *ref = repo_notes_ref(repo, o->ref);
+	char *ref = repo_notes_ref(repo, o->ref, NULL);
 	char hex[GIT_OID_HEXSZ + 1];
 	int has_ancestor = 0;
 	int ret = -1;

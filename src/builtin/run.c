@@ -33,7 +33,7 @@ struct run_options {
 	int verbose;
 	const char *shard;
 	const char *rest;
-	const char *ref;	/* --ref, passed on to record */
+	const char *ref;	/* the notes ref, passed on to record */
 };
 
 /* The execute options pytest gets, for --dry-run's runner_options. */
@@ -216,13 +216,11 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
-	const struct runner_config *r;
+	const struct runner_config *r = config_runner(cfg, name);
 
-	if (!name)
-		name = cfg->runner ? cfg->runner : "pytest";
-	r = config_runner(cfg, name);
 	if (!r)
-		error("no runner named '%s' in .covopt.yml", name);
+		error("no runner named '%s' in .covopt.yml",
+		      config_runner_name(cfg, name));
 	return r;
 }
 
@@ -235,7 +233,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	struct selection s;
 	const struct runner_config *r;
 	const char *confidence = NULL;
-	char *owned = NULL;
+	char *owned = NULL, *ref = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	int staged = 0, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
@@ -260,7 +258,6 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	ro.ref = o.notes_ref;
 	if (select_parse_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	if (o.cached && o.head_rev)
@@ -272,8 +269,10 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	config_release(&cfg);
 	if (repo_load_config(&cfg, repo) < 0 ||
 	    select_apply_config(&o, repo, &cfg) < 0 ||
+	    !(ref = repo_notes_ref(repo, o.notes_ref, &cfg)) ||
 	    !(r = pick_runner(&cfg, ro.runner)))
 		goto cleanup;
+	o.notes_ref = ro.ref = ref;
 	o.config = &cfg;
 	o.fallback = 1;
 	if (!ro.observe && !ro.dry_run) {
@@ -308,5 +307,6 @@ cleanup:
 	strlist_release(&collected);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(ref);
 	return ret;
 }

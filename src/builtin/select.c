@@ -31,7 +31,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	int verbose = 0, nul = 0, json = 0, staged = 0;
 	const char *confidence = NULL, *shard = NULL, *rest = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
-	char *owned = NULL;
+	char *owned = NULL, *ref = NULL;
 	const struct opt_spec options[] = {
 		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_INT('n', NULL, &o.top_n, "n",
@@ -58,8 +58,11 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 		usage_with_options(select_usage, options);
 	if ((o.cached && o.head_rev) || (o.diff_file && (o.head_rev || o.cached)))
 		die("--cached and --diff take at most a base revision");
-	if (repo_load_config(&cfg, repo) < 0 || select_apply_config(&o, repo, &cfg) < 0)
+	if (repo_load_config(&cfg, repo) < 0 ||
+	    select_apply_config(&o, repo, &cfg) < 0 ||
+	    !(ref = repo_notes_ref(repo, o.notes_ref, &cfg)))
 		goto cleanup;
+	o.notes_ref = ref;
 	o.config = &cfg;
 	if (select_run(&s, repo, &o) < 0) {
 		selection_release(&s);
@@ -83,5 +86,6 @@ cleanup:
 	config_release(&cfg);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(ref);
 	return ret;
 }

@@ -100,7 +100,7 @@ static int resolve_names(struct sync_options *o, git_repository *repo)
 		o->remote = xstrdup("origin");
 	if (!remote_exists(repo, o->remote))
 		return error("no such remote '%s'", o->remote);
-	if (!(o->ref = repo_notes_ref(repo, o->ref_opt)) ||
+	if (!(o->ref = repo_notes_ref(repo, o->ref_opt, NULL)) ||
 	    !(o->tracking = notes_merge_remote_ref(o->ref, o->remote)))
 		return -1;
 	return 0;
