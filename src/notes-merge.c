@@ -293,24 +293,14 @@ static int make_merge_commit(git_oid *out, git_repository *repo,
 			     const git_oid *tree_id)
 {
 	const git_commit *parents[2] = { l->tip.commit, r->tip.commit };
-	git_signature *sig = NULL;
-	git_tree *tree = NULL;
 	struct sbuf msg = SBUF_INIT;
-	int ret = -1;
+	int ret = 0;
 
 	sbuf_addf(&msg, "Notes merged by 'git covopt' from '%s'\n", r->ref);
-	if (git_tree_lookup(&tree, repo, tree_id) < 0 ||
-	    repo_signature(&sig, repo) < 0 ||
-	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
-			      2, parents) < 0) {
-		error_git("cannot write the notes commit merging '%s'", r->ref);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
+	if (notes_store_commit(out, repo, tree_id, parents, 2, msg.buf) < 0)
+		ret = error_git("cannot write the notes commit merging '%s'",
+				r->ref);
 	sbuf_release(&msg);
-	git_signature_free(sig);
-	git_tree_free(tree);
 	return ret;
 }
 

@@ -448,35 +448,145 @@ int notes_store_tree_set(git_oid *out, git_repository *repo,
 	return 0;
 }
 
+/* Is any commit of drop (nr, sorted) under the k hex digits of prefix? */
+static int drops_under(const git_oid *drop, size_t nr, const char *prefix,
+		       size_t k)
+{
+	for (size_t i = 0; i < nr; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
+
+		git_oid_tostr(hex, sizeof(hex), &drop[i]);
+		if (!strncmp(hex, prefix, k))
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+static int filter_level(git_oid *out, size_t *left, git_repository *repo,
+			const git_tree *tree, char *hex, size_t k,
+			const git_oid *drop, size_t nr);
+
+/* Rewrite the fan-out directory e, dropping it when it ends up empty. */
+static int filter_dir(git_treebuilder *bld, git_repository *repo,
+		      const git_tree_entry *e, char *hex, size_t k,
+		      const git_oid *drop, size_t nr)
+{
+	const char *name = git_tree_entry_name(e);
+	git_tree *sub = NULL;
+	git_oid id;
+	size_t left;
+	int err;
+
+	if ((err = git_tree_lookup(&sub, repo, git_tree_entry_id(e))) < 0 ||
+	    (err = filter_level(&id, &left, repo, sub, hex, k + 2, drop,
+				nr)) < 0)
+		goto cleanup;
+	if (!left)
+		err = git_treebuilder_remove(bld, name);
+	else
+		err = git_treebuilder_insert(NULL, bld, name, &id,
+					     GIT_FILEMODE_TREE);
+cleanup:
+	git_tree_free(sub);
+	return err;
+}
+
+/*
+ * Write tree without the dropped notes below the k digits of hex: a note
+ * is a blob whose name completes the digits; a fan-out directory holds two
+ * more. Directories without dropped notes are kept as they are. left is
+ * the number of entries that remain. 0 or libgit2's error.
+ */
+static int filter_level(git_oid *out, size_t *left, git_repository *repo,
+			const git_tree *tree, char *hex, size_t k,
+			const git_oid *drop, size_t nr)
+{
+	git_treebuilder *bld = NULL;
+	size_t entries = git_tree_entrycount(tree);
+	int err;
+
+	if ((err = git_treebuilder_new(&bld, repo, tree)) < 0)
+		return err;
+	for (size_t i = 0; i < entries && err >= 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		size_t len = strlen(name);
+		git_oid id;
+
+		if (!len || k + len > GIT_OID_HEXSZ || !hex_is_lower(name, len))
+			continue;
+		memcpy(hex + k, name, len);
+		hex[k + len] = '\0';
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+		    k + len == GIT_OID_HEXSZ) {
+			if (git_oid_fromstr(&id, hex) < 0)
+				continue;
+			if (nr && bsearch(&id, drop, nr, sizeof(*drop), cmp_oid))
+				err = git_treebuilder_remove(bld, name);
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+			   len == 2 && k + 2 < GIT_OID_HEXSZ &&
+			   drops_under(drop, nr, hex, k + 2)) {
+			err = filter_dir(bld, repo, e, hex, k, drop, nr);
+		}
+	}
+	if (err >= 0) {
+		*left = git_treebuilder_entrycount(bld);
+		err = git_treebuilder_write(out, bld);
+	}
+	git_treebuilder_free(bld);
+	return err < 0 ? err : 0;
+}
+
+int notes_store_tree_without(git_oid *out, git_repository *repo,
+			     const git_tree *tree, const git_oid *drop,
+			     size_t nr)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t left;
+
+	return filter_level(out, &left, repo, tree, hex, 0, drop, nr);
+}
+
+int notes_store_commit(git_oid *out, git_repository *repo,
+		       const git_oid *tree_id, const git_commit **parents,
+		       size_t nr, const char *message)
+{
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	struct sbuf msg = SBUF_INIT;
+	int err;
+
+	sbuf_addstr(&msg, message);
+	if (!msg.len || msg.buf[msg.len - 1] != '\n')
+		sbuf_addch(&msg, '\n');
+	if ((err = git_tree_lookup(&tree, repo, tree_id)) >= 0 &&
+	    (err = repo_signature(&sig, repo)) >= 0)
+		err = git_commit_create(out, repo, NULL, sig, sig, NULL,
+					msg.buf, tree, nr, parents);
+	sbuf_release(&msg);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	return err < 0 ? err : 0;
+}
+
 /* Build the notes commit holding blob for hex on top of tip. 0 or -1. */
 static int make_commit(git_oid *out, git_repository *repo,
 		       const struct notes_tip *tip, const char *hex,
 		       const git_oid *blob, const char *message)
 {
-	git_oid tree_id;
-	git_tree *tree = NULL;
-	git_signature *sig = NULL;
 	const git_commit *parents[1] = { tip->commit };
-	struct sbuf msg = SBUF_INIT;
-	int ret = -1;
+	git_oid tree_id;
 
-	sbuf_addstr(&msg, message);
-	if (!msg.len || msg.buf[msg.len - 1] != '\n')
-		sbuf_addch(&msg, '\n');
 	if (write_level(&tree_id, repo, tip->tree, NULL, hex, 0, blob) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
-	    repo_signature(&sig, repo) < 0 ||
-	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
-			      tip->exists ? 1 : 0, parents) < 0) {
-		error_git("cannot write notes commit for '%s'", hex);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	sbuf_release(&msg);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	return ret;
+	    notes_store_commit(out, repo, &tree_id, parents,
+			       tip->exists ? 1 : 0, message) < 0)
+		return error_git("cannot write notes commit for '%s'", hex);
+	return 0;
 }
 
 /*

@@ -84,7 +84,7 @@ int notes_store_foreach_tree(git_repository *repo, const git_tree *tree,
 			     notes_foreach_fn fn, void *payload,
 			     const char *what);
 
-/* ---- Building notes commits by hand (notes-merge.c) ---- */
+/* ---- Building notes commits by hand (notes-merge.c, gc) ---- */
 
 /*
  * Write a copy of the notes tree (NULL: an empty one) with the note on
@@ -95,6 +95,26 @@ int notes_store_foreach_tree(git_repository *repo, const git_tree *tree,
 int notes_store_tree_set(git_oid *out, git_repository *repo,
 			 const git_tree *tree, const git_oid *commit,
 			 const git_oid *blob);
+
+/*
+ * Write a copy of the notes tree without the notes of the nr commits of
+ * drop (sorted by git_oid_cmp), keeping the fan-out layout; a fan-out
+ * directory left empty goes too, one without dropped notes is kept as it
+ * is. The new tree's id goes to out. 0, or libgit2's error (nothing
+ * printed).
+ */
+int notes_store_tree_without(git_oid *out, git_repository *repo,
+			     const git_tree *tree, const git_oid *drop,
+			     size_t nr);
+
+/*
+ * Write a notes commit of the tree tree_id with the nr parents (0 for the
+ * first), signed by repo_signature(); message gets a final newline. 0, or
+ * libgit2's error (nothing printed).
+ */
+int notes_store_commit(git_oid *out, git_repository *repo,
+		       const git_oid *tree_id, const git_commit **parents,
+		       size_t nr, const char *message);
 
 /*
  * Move ref to id, but only if it still points at old (NULL: only if it
