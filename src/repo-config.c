@@ -50,6 +50,17 @@ int repo_load_config(struct covopt_config *cfg, git_repository *repo)
 	return 0;
 }
 
+int repo_search_depth(git_repository *repo, unsigned *out)
+{
+	long depth;
+
+	if (repo_config_int(repo, "covopt.searchDepth",
+			    COVOPT_DEFAULT_SEARCH_DEPTH, &depth) < 0)
+		return -1;
+	*out = depth > 0 ? (unsigned)depth : 0;
+	return 0;
+}
+
 /* Expand a short name as git notes --ref does. */
 static char *expand_ref(const char *name)
 {

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
+#define COVOPT_DEFAULT_SEARCH_DEPTH 100
 
 /*
  * Fill cfg (uninitialised) with the defaults, then .covopt.yml from the top
@@ -28,5 +29,9 @@ int repo_load_config(struct covopt_config *cfg, git_repository *repo);
  */
 char *repo_notes_ref(git_repository *repo, const char *opt,
 		     const struct covopt_config *cfg);
+
+/* covopt.searchDepth: how many first parents select and record look back
+ * for a model (default 100; 0 or less: none). 0, or -1 after an error. */
+int repo_search_depth(git_repository *repo, unsigned *out);
 
 #endif

@@ -13,6 +13,7 @@
 #include "notes-store.h"
 #include "optimizer.h"
 #include "repo.h"
+#include "repo-config.h"
 #include "select.h"
 #include "shard.h"
 #include "coverage-vector.h"
@@ -569,13 +570,11 @@ int select_parse_revisions(struct select_options *o, int argc,
 int select_apply_config(struct select_options *o, git_repository *repo,
 			const struct covopt_config *cfg)
 {
-	long depth;
 	int wall;
 
-	if (repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0 ||
+	if (repo_search_depth(repo, &o->search_depth) < 0 ||
 	    repo_config_bool(repo, "covopt.budgetIncludesStartup", 0, &wall) < 0)
 		return -1;
-	o->search_depth = depth > 0 ? (unsigned)depth : 0;
 	if (wall)
 		o->wall = 1;
 	if (!o->budget)

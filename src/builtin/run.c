@@ -9,8 +9,8 @@
 #include "nodeid.h"
 #include "output.h"
 #include "parse-opts.h"
+#include "record-commit.h"
 #include "repo-config.h"
-#include "run-command.h"
 #include "runner.h"
 #include "select.h"
 #include "shard.h"
@@ -144,14 +144,33 @@ static void report_missed(const struct selection *s, const char *report)
 }
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
-static int record_run(const char *report, const char *ref)
+static int record_run(git_repository *repo, const char *report,
+		      const char *ref)
 {
-	const char *argv[] = { "git", "covopt", "record", "--partial",
-			       "--coverage", ".coverage", "--junit", report,
-			       ref ? "--ref" : NULL, ref, NULL };
-	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	struct strlist coverage = STRLIST_INIT, junit = STRLIST_INIT;
+	struct record_request req = {
+		.coverage = &coverage,
+		.junit = &junit,
+		.rev = "HEAD",
+		.flag = "default",
+		.notes_ref = ref,
+		.partial = 1,
+	};
+	struct record_result res;
+	int ret;
 
-	return run_command(&c) ? error("recording the run failed") : 0;
+	strlist_append(&coverage, ".coverage");
+	strlist_append(&junit, report);
+	model_init(&res.model);
+	ret = repo_search_depth(repo, &req.search_depth) < 0 ||
+	      record_commit(&res, repo, &req) < 0 ?
+	      error("recording the run failed") : 0;
+	if (!ret)
+		record_print_summary(&res.model, req.flag, ref);
+	record_result_release(&res);
+	strlist_release(&coverage);
+	strlist_release(&junit);
+	return ret;
 }
 
 static int execute(const struct selection *s, const struct runner_config *r,
@@ -179,7 +198,7 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
 		report_missed(s, report);
-	if (ro->record && status >= 0 && record_run(report, ro->ref) < 0 &&
+	if (ro->record && status >= 0 && record_run(repo, report, ro->ref) < 0 &&
 	    !status)
 		status = 1;
 	if (report)
