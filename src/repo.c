@@ -87,7 +87,7 @@ static int cmp_entry(const void *a, const void *b)
 int repo_list_files(struct repo_tree_files *out, git_repository *repo,
 		    const git_commit *commit)
 {
-	struct list_state st = { out, SBUF_INIT };
+	struct list_state st = { .out = out, .path = SBUF_INIT };
 	git_tree *tree = NULL;
 	int ret = -1;
 

@@ -177,7 +177,7 @@ static int push_refs(struct gc_walk *w)
 
 static void push_heads(struct gc_walk *w)
 {
-	git_strarray names = { NULL, 0 };
+	git_strarray names = { .strings = NULL, .count = 0 };
 	git_oid id;
 
 	if (!git_reference_name_to_id(&id, w->repo, "HEAD"))
@@ -204,7 +204,7 @@ static void push_heads(struct gc_walk *w)
 /* Mark the notes whose commit is reachable; stop once all of them are. */
 static int mark_reachable(struct gc_notes *n, git_repository *repo)
 {
-	struct gc_walk w = { repo, NULL, 0 };
+	struct gc_walk w = { .repo = repo };
 	git_oid id;
 	int r = 0, ret = -1;
 
@@ -356,7 +356,7 @@ static int plan(struct gc_notes *n, git_oid *tip, int *exists,
 
 static int gc(git_repository *repo, const char *ref, int dry_run)
 {
-	struct gc_notes n = { NULL, 0, 0, 0 };
+	struct gc_notes n = { .items = NULL };
 	git_oid tip;
 	int exists, r = -1;
 

@@ -12,7 +12,7 @@
 #include "record-commit.h"
 #include "repo-config.h"
 #include "runner.h"
-#include "select.h"
+#include "builtin/select-args.h"
 #include "shard.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -56,7 +56,10 @@ static int dry_run(const struct selection *s, const struct runner_config *r,
 		   const char *format)
 {
 	struct strlist opts = STRLIST_INIT;
-	struct output_extra extra = { &opts, s->fallback_reason };
+	struct output_extra extra = {
+		.runner_options = &opts,
+		.fallback_reason = s->fallback_reason,
+	};
 	enum output_format fmt;
 	int ret;
 
@@ -277,12 +280,12 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_parse_positionals(&o, argc, argv, &owned) < 0)
+	if (select_args_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	if (o.cached && o.head_rev)
 		die("--cached takes at most a base revision");
 	config_init(&cfg);
-	if (select_parse_confidence(&o, confidence) < 0 ||
+	if (select_args_confidence(&o, confidence) < 0 ||
 	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))
 		goto cleanup;
 	config_release(&cfg);

@@ -9,7 +9,7 @@
 #include "parse-opts.h"
 #include "repo.h"
 #include "repo-config.h"
-#include "select.h"
+#include "builtin/select-args.h"
 #include "shard.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -52,8 +52,8 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, select_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_parse_positionals(&o, argc, argv, &owned) < 0 ||
-	    select_parse_confidence(&o, confidence) < 0 ||
+	if (select_args_positionals(&o, argc, argv, &owned) < 0 ||
+	    select_args_confidence(&o, confidence) < 0 ||
 	    (shard && shard_parse(&shard_k, &shard_n, shard) < 0))
 		usage_with_options(select_usage, options);
 	if ((o.cached && o.head_rev) || (o.diff_file && (o.head_rev || o.cached)))
