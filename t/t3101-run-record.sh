@@ -14,21 +14,9 @@ TO_GRAMS_BODY='s.replace("    return amount * factor(unit)\n", "    grams = amou
 NO_COVOPT_PATH=$(dirname "$(command -v git)"):$(dirname "$(command -v "$PYTHON")")
 
 test_expect_success 'setup: a recorded example project, and a PATH without git-covopt' '
-	covopt_example_repo repo &&
+	covopt_runner_repo repo &&
 	(
 		cd repo &&
-		cat >.covopt.yml <<-EOF &&
-		runners:
-		  pytest:
-		    python_path: $PYTHON
-		    coverage_root: inventory
-		    collect_options: ["-p", "no:cacheprovider"]
-		    execute_options: ["-q", "-p", "no:cacheprovider"]
-		EOF
-		git add .covopt.yml &&
-		test_tick &&
-		git commit -q -m "covopt config" &&
-		covopt_record -q &&
 		edit inventory/units.py "$TO_GRAMS_BODY" &&
 		test_tick &&
 		git commit -q -am "to_grams: name the result"
