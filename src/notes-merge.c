@@ -9,8 +9,6 @@
 #include "model-merge.h"
 #include "notes-store.h"
 #include "repo.h"
-#include "coverage-vector.h"
-#include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"

@@ -4,7 +4,6 @@
 #define COVOPT_NOTES_MERGE_H
 
 #include <git2.h>
-#include "model.h"
 #include "sbuf.h"
 
 /* What notes_merge() did. */

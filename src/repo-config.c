@@ -1,5 +1,5 @@
-/* repo-config.c - the configuration a repository's commands run with: .covopt.yml, then git config.
- * Reading the file here keeps config.c free of libgit2, so it stays a pure, unit-tested parser. */
+/* repo-config.c - the configuration a repository's commands run with: .covopt.yml, then git config,
+ * and what follows from it (notes ref, search depth); config.c stays a pure parser without libgit2. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -12,6 +12,7 @@
 #include <git2.h>
 #include "model.h"
 #include "model-codec.h"
+#include "model-merge.h"
 #include "notes-merge.h"
 #include "notes-store.h"
 #include "sbuf.h"
