@@ -2,7 +2,6 @@
  * Events refuse aliases and deep nesting; a tree walk fills a scratch copy. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
