@@ -14,4 +14,10 @@ int cmd_run(int argc, const char **argv, git_repository *repo);
 int cmd_select(int argc, const char **argv, git_repository *repo);
 int cmd_show(int argc, const char **argv, git_repository *repo);
 
+/* The line "recorded N tests ... in <ref>" record and run --record print
+ * on stderr for the model m of a run. */
+struct model;
+void record_print_summary(const struct model *m, const char *flag,
+			  const char *ref);
+
 #endif

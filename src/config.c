@@ -2,12 +2,12 @@
  * Events refuse aliases and deep nesting; a tree walk fills a scratch copy. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <yaml.h>
+#include "budget.h"
 #include "config.h"
 #include "sbuf.h"
 #include "usage.h"
@@ -101,13 +101,19 @@ void config_release(struct covopt_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 }
 
+const char *config_runner_name(const struct covopt_config *cfg,
+			       const char *name)
+{
+	if (name)
+		return name;
+	return cfg->runner ? cfg->runner : "pytest";
+}
+
 const struct runner_config *config_runner(const struct covopt_config *cfg,
 					  const char *name)
 {
-	/* A NULL name asks for the default runner. */
-	if (!name)
-		name = cfg->runner ? cfg->runner : "pytest";
-	return find_runner(cfg->runners, cfg->runners_nr, name);
+	return find_runner(cfg->runners, cfg->runners_nr,
+			   config_runner_name(cfg, name));
 }
 
 /* ------------------------------------------------------------------ */
@@ -360,34 +366,27 @@ static int get_budget(struct walker *w, const yaml_node_t *node)
 {
 	const char *type_msg = "'budget' must be a number of seconds or "
 			       "a percentage like '5%'";
-	char *s = NULL, *end = NULL;
-	size_t len;
-	double v;
-	int pct, ret = -1;
+	struct budget b;
+	enum budget_status st;
+	char *s = NULL;
+	int ret = -1;
 
 	if (!is_scalar(node) || is_null(node) ||
 	    node->data.scalar.length > 32)
 		return error_mark(w->what, node->start_mark, "%s", type_msg);
 	if (scalar_dup(w, node, "budget", &s) < 0)
 		return -1;
-	len = strlen(s);
-	pct = len && s[len - 1] == '%';
-	if (strspn(s, "0123456789.") != len - pct) {
+	st = budget_parse(&b, s, 1);
+	if (st == BUDGET_SYNTAX) {
 		error_mark(w->what, node->start_mark, "%s", type_msg);
 		goto cleanup;
 	}
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || end != s + len - pct || errno || !isfinite(v)) {
-		error_mark(w->what, node->start_mark, "%s", type_msg);
-		goto cleanup;
-	}
-	if (pct && !(v > 0 && v <= 100)) {
+	if (st == BUDGET_OVER_100 || (st == BUDGET_ZERO && b.is_share)) {
 		error_mark(w->what, node->start_mark,
 			   "'budget' must be more than 0%% and at most 100%%");
 		goto cleanup;
 	}
-	if (!(v > 0)) {
+	if (st == BUDGET_ZERO) {
 		error_mark(w->what, node->start_mark,
 			   "'budget' must be more than 0 seconds");
 		goto cleanup;

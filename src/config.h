@@ -60,7 +60,13 @@ int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
  * defaults stay). Returns 0 or -1. */
 int config_load_file(struct covopt_config *cfg, const char *path);
 
-/* The runner called name, or NULL. */
+/* The one place that picks the runner: name (--runner) when given, else
+ * runner of .covopt.yml, else "pytest". */
+const char *config_runner_name(const struct covopt_config *cfg,
+			       const char *name);
+
+/* The runner config_runner_name() picks from name (NULL: the default), or
+ * NULL when there is none of that name. */
 const struct runner_config *config_runner(const struct covopt_config *cfg,
 					  const char *name);
 

@@ -339,7 +339,7 @@ static int map_status(git_delta_t s, enum change_status *out)
 static int fill_change(struct compute *c, struct file_change *fc,
 		       const git_diff_delta *d)
 {
-	struct sides s = { NULL, NULL, 0 };
+	struct sides s = { .old_blob = NULL };
 	int ret = 0;
 
 	fc->submodule = d->old_file.mode == GIT_FILEMODE_COMMIT ||
@@ -1030,9 +1030,9 @@ static int parse_number(const char **s, const char *end, unsigned long *out)
 	return 0;
 }
 
-/* "-start[,count]" or "+start[,count]" */
-static int parse_side(const char **s, const char *end, char sign,
-		      unsigned long *start, unsigned long *count)
+/* One range of a hunk header: "-start[,count]" or "+start[,count]". */
+static int parse_hunk_range(const char **s, const char *end, char sign,
+			    unsigned long *start, unsigned long *count)
 {
 	if (*s >= end || **s != sign)
 		return -1;
@@ -1056,8 +1056,8 @@ static int parse_hunk_header(struct parser *p, unsigned long *os,
 {
 	const char *s = p->line + 3, *end = p->line + p->hlen;
 
-	if (parse_side(&s, end, '-', os, oc) < 0 || s >= end || *s++ != ' ' ||
-	    parse_side(&s, end, '+', ns, nc) < 0 ||
+	if (parse_hunk_range(&s, end, '-', os, oc) < 0 || s >= end || *s++ != ' ' ||
+	    parse_hunk_range(&s, end, '+', ns, nc) < 0 ||
 	    (size_t)(end - s) < 3 || memcmp(s, " @@", 3))
 		return parse_error(p, "bad hunk header");
 	return 0;

@@ -7,7 +7,7 @@
 #include "feature-map.h"
 #include "glob.h"
 #include "impact.h"
-#include "model-merge.h"
+#include "model.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -318,8 +318,9 @@ static void feature_changed(struct ctx *c, const struct file_change *fc,
 		code_changed(c, mfile, old_path, span, weight);
 }
 
-static int parse_side(struct feature_map *map, const char *path, int has,
-		      const struct sbuf *data)
+/* The features of one side (old or new) of a changed file, if it has that side. */
+static int map_side_features(struct feature_map *map, const char *path,
+			     int has, const struct sbuf *data)
 {
 	if (!has)
 		return 0;
@@ -391,9 +392,9 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 		if (fc->submodule)
 			return 0;
 	}
-	if (parse_side(&old, fc->old_path ? fc->old_path : path, fc->has_old,
-		       &fc->old_data) < 0 ||
-	    parse_side(&new, path, fc->has_new, &fc->new_data) < 0) {
+	if (map_side_features(&old, fc->old_path ? fc->old_path : path,
+			      fc->has_old, &fc->old_data) < 0 ||
+	    map_side_features(&new, path, fc->has_new, &fc->new_data) < 0) {
 		ret = -1;
 		goto cleanup;
 	}
@@ -438,7 +439,7 @@ int impact_analyze(struct impact *out, const struct model *m,
 		   const struct change_set *changes,
 		   const struct impact_options *o)
 {
-	struct ctx c = { out, m, o, NULL, NULL };
+	struct ctx c = { .imp = out, .m = m, .o = o };
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <msgpack.h>
+#include "hex.h"
 #include "model-codec.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -27,15 +28,7 @@
 /* An object id as we store it: up to 40 lowercase hex digits (or none). */
 static int is_hex_id(const char *s, size_t n)
 {
-	if (n > COVOPT_OID_HEXSZ)
-		return 0;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-	}
-	return 1;
+	return n <= COVOPT_OID_HEXSZ && hex_is_lower(s, n);
 }
 
 static int check_str(const char *s)

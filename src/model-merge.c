@@ -57,27 +57,6 @@ void model_copy(struct model *out, const struct model *src)
 	}
 }
 
-long model_find_feature(const struct model *m, uint32_t file,
-			const char *name)
-{
-	size_t lo = 0, hi = m->features_nr;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const struct model_feature *f = &m->features[mid];
-		int c = f->file != file ? (f->file < file ? -1 : 1) :
-					  strcmp(f->name, name);
-
-		if (!c)
-			return (long)mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 /* For each feature of base, its index in fresh or -1. Caller frees. */
 static long *map_features(const struct model *fresh, const struct model *base)
 {
@@ -213,4 +192,226 @@ void model_carry_forward_partial(struct model *out, const struct model *fresh,
 				 const struct model *base)
 {
 	carry(out, fresh, base, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Combining two models of one commit                                  */
+/* ------------------------------------------------------------------ */
+
+/* Does flag fx of x beat flag fy (same name) of y? Ties go to y. */
+static int flag_beats(const struct model *x, const struct model_flag *fx,
+		      const struct model *y, const struct model_flag *fy)
+{
+	int own_x = !strcmp(fx->commit, x->commit);
+	int own_y = !strcmp(fy->commit, y->commit);
+
+	if (own_x != own_y)
+		return own_x;
+	return fx->recorded_at > fy->recorded_at;
+}
+
+/* Index maps from each side's items to the merged model's (or -1). */
+struct side_map {
+	long *flag;
+	long *file;
+	long *feature;
+};
+
+static void side_map_init(struct side_map *map, const struct model *m)
+{
+	map->flag = xmalloc(st_mult(m->flags_nr + 1, sizeof(long)));
+	map->file = xmalloc(st_mult(m->files_nr + 1, sizeof(long)));
+	map->feature = xmalloc(st_mult(m->features_nr + 1, sizeof(long)));
+	for (size_t i = 0; i < m->flags_nr; i++)
+		map->flag[i] = -1;
+}
+
+static void side_map_release(struct side_map *map)
+{
+	free(map->flag);
+	free(map->file);
+	free(map->feature);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every flag name of a and b, each once, sorted; each from its winner. */
+static void merge_flags(struct model *out, const struct model *a,
+			struct side_map *ma, const struct model *b,
+			struct side_map *mb)
+{
+	size_t nr = a->flags_nr + b->flags_nr, k = 0;
+	const char **names = xmalloc(st_mult(nr + 1, sizeof(char *)));
+
+	for (size_t i = 0; i < a->flags_nr; i++)
+		names[k++] = a->flags[i].name;
+	for (size_t i = 0; i < b->flags_nr; i++)
+		if (model_find_flag(a, b->flags[i].name) < 0)
+			names[k++] = b->flags[i].name;
+	if (k > 1)
+		qsort(names, k, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < k; i++) {
+		long ia = model_find_flag(a, names[i]);
+		long ib = model_find_flag(b, names[i]);
+		int from_a = ib < 0 ||
+			     (ia >= 0 && flag_beats(a, &a->flags[ia], b,
+						    &b->flags[ib]));
+		const struct model_flag *f = from_a ? &a->flags[ia] :
+						      &b->flags[ib];
+		long at = (long)model_add_flag(out, f->name, f->commit,
+					       f->suite_time, f->overhead,
+					       f->recorded_at);
+
+		if (from_a)
+			ma->flag[ia] = at;
+		else
+			mb->flag[ib] = at;
+	}
+	free(names);
+}
+
+/* Imports of a merged file, from the side it was taken from. */
+static void copy_imports(struct model_file *to, const struct model_file *from,
+			 const long *file_map)
+{
+	to->imports_nr = from->imports_nr;
+	if (!from->imports_nr)
+		return;
+	to->imports = xmalloc(st_mult(from->imports_nr, sizeof(uint32_t)));
+	for (size_t i = 0; i < from->imports_nr; i++)
+		to->imports[i] = (uint32_t)file_map[from->imports[i]];
+}
+
+/* The union of files by path (both sides are sorted by path). */
+static void merge_files(struct model *out, const struct model *a,
+			struct side_map *ma, const struct model *b,
+			struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->files_nr || j < b->files_nr) {
+		int c = i == a->files_nr ? 1 : j == b->files_nr ? -1 :
+			strcmp(a->files[i].path, b->files[j].path);
+		const struct model_file *f = c < 0 ? &a->files[i] :
+						     &b->files[j];
+		long at = (long)model_add_file(out, f->path, f->blob);
+
+		if (c <= 0)
+			ma->file[i++] = at;
+		if (c >= 0)
+			mb->file[j++] = at;
+	}
+	i = j = 0;
+	for (size_t k = 0; k < out->files_nr; k++) {
+		while (i < a->files_nr && ma->file[i] < (long)k)
+			i++;
+		while (j < b->files_nr && mb->file[j] < (long)k)
+			j++;
+		if (j < b->files_nr && mb->file[j] == (long)k)
+			copy_imports(&out->files[k], &b->files[j], mb->file);
+		else
+			copy_imports(&out->files[k], &a->files[i], ma->file);
+	}
+}
+
+static int cmp_feature(const struct model *a, const struct model_feature *x,
+		       const struct model *b, const struct model_feature *y)
+{
+	int c = strcmp(a->files[x->file].path, b->files[y->file].path);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* The union of features by (path, name), in that order; b's kind and
+ * hash win (both describe the same commit), lines is the larger. */
+static void merge_features(struct model *out, const struct model *a,
+			   struct side_map *ma, const struct model *b,
+			   struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->features_nr || j < b->features_nr) {
+		const struct model_feature *x = i < a->features_nr ?
+						&a->features[i] : NULL;
+		const struct model_feature *y = j < b->features_nr ?
+						&b->features[j] : NULL;
+		int c = !x ? 1 : !y ? -1 : cmp_feature(a, x, b, y);
+		const struct model_feature *f = c < 0 ? x : y;
+		uint32_t file = (uint32_t)(c < 0 ? ma->file[x->file] :
+						   mb->file[y->file]);
+		uint32_t lines = f->lines;
+		long at;
+
+		if (!c && x->lines > lines)	/* f is y */
+			lines = x->lines;
+		at = (long)model_add_feature(out, file, f->name, f->kind,
+					     f->hash, lines);
+		if (c <= 0)
+			ma->feature[i++] = at;
+		if (c >= 0)
+			mb->feature[j++] = at;
+	}
+}
+
+static void add_test(struct model *out, const struct model_test *t,
+		     const struct side_map *map)
+{
+	unsigned char *sig;
+	size_t len;
+
+	sig = remap_signals(t, map->feature, &len);
+	model_add_test(out, t->id, (uint32_t)map->flag[t->flag], t->cost,
+		       t->outcome, t->history, sig, len);
+}
+
+/* Tests by id: each comes with its flag's winning side; an id both
+ * sides bring goes to the side whose flag wins. */
+static void merge_tests(struct model *out, const struct model *a,
+			const struct side_map *ma, const struct model *b,
+			const struct side_map *mb)
+{
+	size_t i = 0, j = 0;
+
+	while (i < a->tests_nr || j < b->tests_nr) {
+		const struct model_test *x = i < a->tests_nr ? &a->tests[i] :
+							       NULL;
+		const struct model_test *y = j < b->tests_nr ? &b->tests[j] :
+							       NULL;
+		int c = !x ? 1 : !y ? -1 : strcmp(x->id, y->id);
+		int use_x = c <= 0 && ma->flag[x->flag] >= 0;
+		int use_y = c >= 0 && mb->flag[y->flag] >= 0;
+
+		if (use_x && use_y)
+			use_x = flag_beats(a, &a->flags[x->flag], b,
+					   &b->flags[y->flag]);
+		if (use_x)
+			add_test(out, x, ma);
+		else if (use_y)
+			add_test(out, y, mb);
+		i += c <= 0;
+		j += c >= 0;
+	}
+}
+
+int model_merge(struct model *out, const struct model *a,
+		       const struct model *b)
+{
+	struct side_map ma, mb;
+	int ret;
+
+	side_map_init(&ma, a);
+	side_map_init(&mb, b);
+	memcpy(out->commit, b->commit[0] ? b->commit : a->commit,
+	       sizeof(out->commit));
+	merge_flags(out, a, &ma, b, &mb);
+	merge_files(out, a, &ma, b, &mb);
+	merge_features(out, a, &ma, b, &mb);
+	merge_tests(out, a, &ma, b, &mb);
+	ret = model_validate(out, "merged model");
+	side_map_release(&ma);
+	side_map_release(&mb);
+	return ret;
 }

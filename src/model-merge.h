@@ -1,4 +1,4 @@
-/* model-merge.h - combine two models: carry other flags' tests forward onto a fresh recording.
+/* model-merge.h - combine two models: carry tests forward onto a fresh recording, or merge two of one commit.
  * Signals move between models by feature name (file path + qualified name), never by index. */
 #ifndef COVOPT_MODEL_MERGE_H
 #define COVOPT_MODEL_MERGE_H
@@ -7,10 +7,6 @@
 
 /* Deep copy of src into out (initialised by the caller). */
 void model_copy(struct model *out, const struct model *src);
-
-/* Index of the feature (path, name) in m, or -1. */
-long model_find_feature(const struct model *m, uint32_t file,
-			const char *name);
 
 /*
  * out = fresh, plus every test of base whose flag fresh does not have (its
@@ -30,5 +26,18 @@ void model_carry_forward(struct model *out, const struct model *fresh,
  */
 void model_carry_forward_partial(struct model *out, const struct model *fresh,
 				 const struct model *base);
+
+/*
+ * Combine two models of the same commit into out (initialised, empty):
+ * every flag of either side; for a flag both have, the one recorded on
+ * the commit itself beats one carried forward from an ancestor, then the
+ * later recorded_at wins, and on a full tie b's. Each flag brings the
+ * tests it holds on its winning side; a test id two flags bring belongs
+ * to the flag chosen by the same rule. Files and features are the union
+ * (signals are remapped by path and name, so no signal is lost).
+ * Returns 0, or -1 when the result is not a valid model.
+ */
+int model_merge(struct model *out, const struct model *a,
+		const struct model *b);
 
 #endif

@@ -145,6 +145,27 @@ long model_find_flag(const struct model *m, const char *name)
 	return -1;
 }
 
+long model_find_feature(const struct model *m, uint32_t file,
+			const char *name)
+{
+	size_t lo = 0, hi = m->features_nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct model_feature *f = &m->features[mid];
+		int c = f->file != file ? (f->file < file ? -1 : 1) :
+					  strcmp(f->name, name);
+
+		if (!c)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static int validate_files(const struct model *m, const char *what)
 {
 	for (size_t i = 0; i < m->files_nr; i++) {

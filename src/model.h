@@ -120,6 +120,9 @@ long model_find_file(const struct model *m, const char *path);
 long model_find_test(const struct model *m, const char *id);
 /* Index of the flag with this name, or -1. */
 long model_find_flag(const struct model *m, const char *name);
+/* Index of the feature (file, name) (features are sorted so), or -1. */
+long model_find_feature(const struct model *m, uint32_t file,
+			const char *name);
 
 /*
  * Check the invariants a decoded model must hold before use: indices in

@@ -4,7 +4,6 @@
 #define COVOPT_NOTES_MERGE_H
 
 #include <git2.h>
-#include "model.h"
 #include "sbuf.h"
 
 /* What notes_merge() did. */
@@ -38,37 +37,12 @@ int notes_merge(git_repository *repo, const char *local_ref,
 /*
  * The note for one commit (hex) from two different notes a and b (named
  * a_name and b_name in messages): both are decoded and combined with
- * notes_merge_models(); a corrupt side is left out with a warning and the
+ * model_merge(); a corrupt side is left out with a warning and the
  * other kept as it is. The result does not depend on the order of a and b.
  * out is reset first. Returns 0, or -1 when both are corrupt.
  */
 int notes_merge_note(struct sbuf *out, const struct sbuf *a,
 		     const char *a_name, const struct sbuf *b,
 		     const char *b_name, const char *hex);
-
-/*
- * Combine two models of the same commit into out (initialised, empty):
- * every flag of either side; for a flag both have, the one recorded on
- * the commit itself beats one carried forward from an ancestor, then the
- * later recorded_at wins, and on a full tie b's. Each flag brings the
- * tests it holds on its winning side; a test id two flags bring belongs
- * to the flag chosen by the same rule. Files and features are the union
- * (signals are remapped by path and name, so no signal is lost).
- * Returns 0, or -1 when the result is not a valid model.
- */
-int notes_merge_models(struct model *out, const struct model *a,
-		       const struct model *b);
-
-/*
- * notes_store_find_nearest() over notes_ref and over each remote-tracking
- * notes ref "<notes_ref>-remotes/<remote>", so that notes a plain "git
- * fetch" brought after "git covopt fetch --setup" serve at once. The
- * nearest note wins; at equal distance notes_ref's, then the tracking
- * refs' in name order. Returns 1, 0 or -1 as notes_store_find_nearest().
- */
-int notes_find_nearest_any(git_oid *found, unsigned *distance,
-			   struct sbuf *note, git_repository *repo,
-			   const char *notes_ref, const git_oid *start,
-			   unsigned max_depth);
 
 #endif

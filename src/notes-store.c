@@ -4,8 +4,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "hex.h"
 #include "notes-store.h"
 #include "model.h"
+#include "repo.h"
+#include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -13,89 +16,13 @@
 /* How often a writer that lost the race to the ref starts over. */
 #define NOTES_MAX_ATTEMPTS 50
 
-/* Only lowercase: git names notes by lowercase hex, and so do we. */
-static int is_hex(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-	}
-	return 1;
-}
-
 /* A fan-out directory: two lowercase hex digits, holding a tree. */
 static int is_fanout_dir(const git_tree_entry *e)
 {
 	const char *name = git_tree_entry_name(e);
 
 	return git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-	       strlen(name) == 2 && is_hex(name, 2);
-}
-
-/* ------------------------------------------------------------------ */
-/* The ref name                                                        */
-/* ------------------------------------------------------------------ */
-
-/* Expand a short name as git notes --ref does. */
-static char *expand_ref(const char *name)
-{
-	struct sbuf sb = SBUF_INIT;
-
-	if (!strncmp(name, "refs/", 5))
-		sbuf_addstr(&sb, name);
-	else if (!strncmp(name, "notes/", 6))
-		sbuf_addf(&sb, "refs/%s", name);
-	else
-		sbuf_addf(&sb, "refs/notes/%s", name);
-	return sbuf_detach(&sb, NULL);
-}
-
-/* covopt.notesRef from the repository's config, or NULL (*err set on error). */
-static char *config_ref(git_repository *repo, int *err)
-{
-	git_config *cfg = NULL;
-	git_buf buf = GIT_BUF_INIT;
-	char *name = NULL;
-	int r;
-
-	*err = 0;
-	if (!repo)
-		return NULL;
-	if (git_repository_config_snapshot(&cfg, repo) < 0) {
-		*err = error_git("cannot read git config");
-		return NULL;
-	}
-	r = git_config_get_string_buf(&buf, cfg, "covopt.notesRef");
-	if (!r && buf.size)
-		name = expand_ref(buf.ptr);
-	else if (r && r != GIT_ENOTFOUND)
-		*err = error_git("cannot read 'covopt.notesRef'");
-	git_buf_dispose(&buf);
-	git_config_free(cfg);
-	return name;
-}
-
-char *notes_store_ref_name(git_repository *repo, const char *opt)
-{
-	const char *env = getenv("COVOPT_NOTES_REF");
-	char *name = NULL;
-	int valid = 0, err = 0;
-
-	if (opt && *opt)
-		name = expand_ref(opt);
-	else if (env && *env)
-		name = expand_ref(env);
-	else if (!(name = config_ref(repo, &err)) && !err)
-		name = xstrdup(COVOPT_DEFAULT_NOTES_REF);
-	if (!name)
-		return NULL;
-	if (git_reference_name_is_valid(&valid, name) < 0 || !valid) {
-		error("invalid notes ref '%s'", name);
-		FREE_AND_NULL(name);
-	}
-	return name;
+	       strlen(name) == 2 && hex_is_lower(name, 2);
 }
 
 /* ------------------------------------------------------------------ */
@@ -271,6 +198,79 @@ cleanup:
 }
 
 /* ------------------------------------------------------------------ */
+/* Lookup in our notes, then in the remote-tracking ones               */
+/* ------------------------------------------------------------------ */
+
+/* The refs "<notes_ref>-remotes/...", sorted. 0 or -1. */
+static int list_tracking_refs(struct strlist *out, git_repository *repo,
+			      const char *notes_ref)
+{
+	git_reference_iterator *it = NULL;
+	struct sbuf prefix = SBUF_INIT, glob = SBUF_INIT;
+	const char *name;
+	int r, ret = -1;
+
+	sbuf_addf(&prefix, "%s-remotes/", notes_ref);
+	sbuf_addf(&glob, "%s*", prefix.buf);
+	if (git_reference_iterator_glob_new(&it, repo, glob.buf) < 0) {
+		error_git("cannot list refs '%s'", glob.buf);
+		goto cleanup;
+	}
+	while (!(r = git_reference_next_name(&name, it)))
+		if (!strncmp(name, prefix.buf, prefix.len))
+			strlist_append(out, name);
+	if (r != GIT_ITEROVER) {
+		error_git("cannot list refs '%s'", glob.buf);
+		goto cleanup;
+	}
+	strlist_sort(out);
+	ret = 0;
+cleanup:
+	git_reference_iterator_free(it);
+	sbuf_release(&prefix);
+	sbuf_release(&glob);
+	return ret;
+}
+
+int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
+				 struct sbuf *note, git_repository *repo,
+				 const char *notes_ref, const git_oid *start,
+				 unsigned max_depth)
+{
+	struct strlist refs = STRLIST_INIT;
+	struct sbuf other = SBUF_INIT;
+	git_oid at;
+	unsigned d;
+	int best, r = 0;
+
+	best = notes_store_find_nearest(found, distance, note, repo,
+					notes_ref, start, max_depth);
+	if (best < 0 || (best && !*distance))
+		return best;
+	if (list_tracking_refs(&refs, repo, notes_ref) < 0)
+		r = -1;
+	/* only a strictly nearer note beats the one found before */
+	for (size_t i = 0; !r && i < refs.nr; i++) {
+		if (best && !*distance)
+			break;
+		r = notes_store_find_nearest(&at, &d, &other, repo,
+					     refs.items[i], start,
+					     best ? *distance - 1 : max_depth);
+		if (r > 0) {
+			git_oid_cpy(found, &at);
+			*distance = d;
+			sbuf_reset(note);
+			sbuf_add(note, other.buf, other.len);
+			best = 1;
+			r = 0;
+		}
+	}
+	strlist_release(&refs);
+	sbuf_release(&other);
+	return r < 0 ? -1 : best;
+}
+
+/* ------------------------------------------------------------------ */
 /* Listing                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -289,7 +289,7 @@ static int foreach_level(git_repository *repo, const git_tree *tree,
 		git_oid id;
 		int r;
 
-		if (k + n > COVOPT_OID_HEXSZ || !is_hex(name, n))
+		if (k + n > COVOPT_OID_HEXSZ || !hex_is_lower(name, n))
 			continue;
 		memcpy(hex + k, name, n);
 		hex[k + n] = '\0';
@@ -448,17 +448,130 @@ int notes_store_tree_set(git_oid *out, git_repository *repo,
 	return 0;
 }
 
-int notes_store_signature(git_signature **out, git_repository *repo)
+/* Is any commit of drop (nr, sorted) under the k hex digits of prefix? */
+static int drops_under(const git_oid *drop, size_t nr, const char *prefix,
+		       size_t k)
 {
-	const char *name = getenv("GIT_COMMITTER_NAME");
-	const char *email = getenv("GIT_COMMITTER_EMAIL");
+	for (size_t i = 0; i < nr; i++) {
+		char hex[GIT_OID_HEXSZ + 1];
 
-	if (name && *name && email && *email &&
-	    !git_signature_now(out, name, email))
-		return 0;
-	if (!git_signature_default(out, repo))
-		return 0;
-	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
+		git_oid_tostr(hex, sizeof(hex), &drop[i]);
+		if (!strncmp(hex, prefix, k))
+			return 1;
+	}
+	return 0;
+}
+
+static int cmp_oid(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+static int filter_level(git_oid *out, size_t *left, git_repository *repo,
+			const git_tree *tree, char *hex, size_t k,
+			const git_oid *drop, size_t nr);
+
+/* Rewrite the fan-out directory e, dropping it when it ends up empty. */
+static int filter_dir(git_treebuilder *bld, git_repository *repo,
+		      const git_tree_entry *e, char *hex, size_t k,
+		      const git_oid *drop, size_t nr)
+{
+	const char *name = git_tree_entry_name(e);
+	git_tree *sub = NULL;
+	git_oid id;
+	size_t left;
+	int err;
+
+	if ((err = git_tree_lookup(&sub, repo, git_tree_entry_id(e))) < 0 ||
+	    (err = filter_level(&id, &left, repo, sub, hex, k + 2, drop,
+				nr)) < 0)
+		goto cleanup;
+	if (!left)
+		err = git_treebuilder_remove(bld, name);
+	else
+		err = git_treebuilder_insert(NULL, bld, name, &id,
+					     GIT_FILEMODE_TREE);
+cleanup:
+	git_tree_free(sub);
+	return err;
+}
+
+/*
+ * Write tree without the dropped notes below the k digits of hex: a note
+ * is a blob whose name completes the digits; a fan-out directory holds two
+ * more. Directories without dropped notes are kept as they are. left is
+ * the number of entries that remain. 0 or libgit2's error.
+ */
+static int filter_level(git_oid *out, size_t *left, git_repository *repo,
+			const git_tree *tree, char *hex, size_t k,
+			const git_oid *drop, size_t nr)
+{
+	git_treebuilder *bld = NULL;
+	size_t entries = git_tree_entrycount(tree);
+	int err;
+
+	if ((err = git_treebuilder_new(&bld, repo, tree)) < 0)
+		return err;
+	for (size_t i = 0; i < entries && err >= 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		size_t len = strlen(name);
+		git_oid id;
+
+		if (!len || k + len > GIT_OID_HEXSZ || !hex_is_lower(name, len))
+			continue;
+		memcpy(hex + k, name, len);
+		hex[k + len] = '\0';
+		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+		    k + len == GIT_OID_HEXSZ) {
+			if (git_oid_fromstr(&id, hex) < 0)
+				continue;
+			if (nr && bsearch(&id, drop, nr, sizeof(*drop), cmp_oid))
+				err = git_treebuilder_remove(bld, name);
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+			   len == 2 && k + 2 < GIT_OID_HEXSZ &&
+			   drops_under(drop, nr, hex, k + 2)) {
+			err = filter_dir(bld, repo, e, hex, k, drop, nr);
+		}
+	}
+	if (err >= 0) {
+		*left = git_treebuilder_entrycount(bld);
+		err = git_treebuilder_write(out, bld);
+	}
+	git_treebuilder_free(bld);
+	return err < 0 ? err : 0;
+}
+
+int notes_store_tree_without(git_oid *out, git_repository *repo,
+			     const git_tree *tree, const git_oid *drop,
+			     size_t nr)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t left;
+
+	return filter_level(out, &left, repo, tree, hex, 0, drop, nr);
+}
+
+int notes_store_commit(git_oid *out, git_repository *repo,
+		       const git_oid *tree_id, const git_commit **parents,
+		       size_t nr, const char *message)
+{
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	struct sbuf msg = SBUF_INIT;
+	int err;
+
+	sbuf_addstr(&msg, message);
+	if (!msg.len || msg.buf[msg.len - 1] != '\n')
+		sbuf_addch(&msg, '\n');
+	if ((err = git_tree_lookup(&tree, repo, tree_id)) >= 0 &&
+	    (err = repo_signature(&sig, repo)) >= 0)
+		err = git_commit_create(out, repo, NULL, sig, sig, NULL,
+					msg.buf, tree, nr, parents);
+	sbuf_release(&msg);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	return err < 0 ? err : 0;
 }
 
 /* Build the notes commit holding blob for hex on top of tip. 0 or -1. */
@@ -466,30 +579,14 @@ static int make_commit(git_oid *out, git_repository *repo,
 		       const struct notes_tip *tip, const char *hex,
 		       const git_oid *blob, const char *message)
 {
-	git_oid tree_id;
-	git_tree *tree = NULL;
-	git_signature *sig = NULL;
 	const git_commit *parents[1] = { tip->commit };
-	struct sbuf msg = SBUF_INIT;
-	int ret = -1;
+	git_oid tree_id;
 
-	sbuf_addstr(&msg, message);
-	if (!msg.len || msg.buf[msg.len - 1] != '\n')
-		sbuf_addch(&msg, '\n');
 	if (write_level(&tree_id, repo, tip->tree, NULL, hex, 0, blob) < 0 ||
-	    git_tree_lookup(&tree, repo, &tree_id) < 0 ||
-	    notes_store_signature(&sig, repo) < 0 ||
-	    git_commit_create(out, repo, NULL, sig, sig, NULL, msg.buf, tree,
-			      tip->exists ? 1 : 0, parents) < 0) {
-		error_git("cannot write notes commit for '%s'", hex);
-		goto cleanup;
-	}
-	ret = 0;
-cleanup:
-	sbuf_release(&msg);
-	git_signature_free(sig);
-	git_tree_free(tree);
-	return ret;
+	    notes_store_commit(out, repo, &tree_id, parents,
+			       tip->exists ? 1 : 0, message) < 0)
+		return error_git("cannot write notes commit for '%s'", hex);
+	return 0;
 }
 
 /*

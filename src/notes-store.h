@@ -6,15 +6,6 @@
 #include <git2.h>
 #include "sbuf.h"
 
-#define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
-
-/*
- * The notes ref to use: opt (from --ref) if given, else $COVOPT_NOTES_REF,
- * else git config covopt.notesRef, else refs/notes/covopt. A short name
- * "foo" becomes "refs/notes/foo" as git notes --ref does. Caller frees.
- */
-char *notes_store_ref_name(git_repository *repo, const char *opt);
-
 /* Where a notes ref points now; exists is 0 when there is no ref yet. */
 struct notes_tip {
 	int exists;
@@ -70,6 +61,18 @@ int notes_store_find_nearest(git_oid *found, unsigned *distance,
 			     const char *notes_ref, const git_oid *start,
 			     unsigned max_depth);
 
+/*
+ * notes_store_find_nearest() over notes_ref and over each remote-tracking
+ * notes ref "<notes_ref>-remotes/<remote>", so that notes a plain "git
+ * fetch" brought after "git covopt fetch --setup" serve at once. The
+ * nearest note wins; at equal distance notes_ref's, then the tracking
+ * refs' in name order. Returns 1, 0 or -1 as notes_store_find_nearest().
+ */
+int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
+			   struct sbuf *note, git_repository *repo,
+			   const char *notes_ref, const git_oid *start,
+			   unsigned max_depth);
+
 /* Call fn for each annotated commit id and its note blob id. Stops and
  * returns fn's value when non-zero. Returns 0, or -1 on error. */
 typedef int (*notes_foreach_fn)(const git_oid *commit, const git_oid *blob,
@@ -81,7 +84,7 @@ int notes_store_foreach_tree(git_repository *repo, const git_tree *tree,
 			     notes_foreach_fn fn, void *payload,
 			     const char *what);
 
-/* ---- Building notes commits by hand (notes-merge.c) ---- */
+/* ---- Building notes commits by hand (notes-merge.c, gc) ---- */
 
 /*
  * Write a copy of the notes tree (NULL: an empty one) with the note on
@@ -93,9 +96,25 @@ int notes_store_tree_set(git_oid *out, git_repository *repo,
 			 const git_tree *tree, const git_oid *commit,
 			 const git_oid *blob);
 
-/* The identity of notes commits: $GIT_COMMITTER_NAME/EMAIL, then
- * user.name/email, then git-covopt's own. 0, or libgit2's error. */
-int notes_store_signature(git_signature **out, git_repository *repo);
+/*
+ * Write a copy of the notes tree without the notes of the nr commits of
+ * drop (sorted by git_oid_cmp), keeping the fan-out layout; a fan-out
+ * directory left empty goes too, one without dropped notes is kept as it
+ * is. The new tree's id goes to out. 0, or libgit2's error (nothing
+ * printed).
+ */
+int notes_store_tree_without(git_oid *out, git_repository *repo,
+			     const git_tree *tree, const git_oid *drop,
+			     size_t nr);
+
+/*
+ * Write a notes commit of the tree tree_id with the nr parents (0 for the
+ * first), signed by repo_signature(); message gets a final newline. 0, or
+ * libgit2's error (nothing printed).
+ */
+int notes_store_commit(git_oid *out, git_repository *repo,
+		       const git_oid *tree_id, const git_commit **parents,
+		       size_t nr, const char *message);
 
 /*
  * Move ref to id, but only if it still points at old (NULL: only if it

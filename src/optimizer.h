@@ -17,7 +17,7 @@ struct opt_entry {
 };
 
 struct opt_candidate {
-	double cost;		/* seconds, > 0 */
+	double cost;		/* > 0, in the unit of budget (select: whole microseconds) */
 	double prior;		/* modular bonus, >= 0 (new/changed test, recent failure) */
 	size_t first;		/* its entries: entries[first .. first + nr) */
 	size_t nr;		/* (slots strictly increasing within a candidate) */
@@ -30,7 +30,7 @@ struct opt_problem {
 	size_t cands_nr;
 	const struct opt_entry *entries;
 	size_t entries_nr;
-	double budget;		/* seconds; < 0 means no budget */
+	double budget;		/* in the unit of the costs; < 0 means no budget */
 	size_t top_n;		/* 0 = all; else only the top_n by initial gain compete */
 	double target_share;	/* 0 = off; else stop once utility >= share * utility(all) */
 };
@@ -40,7 +40,7 @@ struct opt_result {
 	double *gain;		/* marginal gain of each pick when picked */
 	size_t nr;
 	double utility;		/* utility of the chosen set */
-	double cost;		/* total cost of the chosen set */
+	double cost;		/* total cost of the chosen set (the costs' unit) */
 	double utility_all;	/* utility of every candidate with positive gain */
 	double bound;		/* online upper bound on the optimum within budget */
 	size_t affected;	/* candidates with positive initial gain */

@@ -1,11 +1,12 @@
-/* repo-config.c - the configuration a repository's commands run with: .covopt.yml, then git config.
- * Reading the file here keeps config.c free of libgit2, so it stays a pure, unit-tested parser. */
+/* repo-config.c - the configuration a repository's commands run with: .covopt.yml, then git config,
+ * and what follows from it (notes ref, search depth); config.c stays a pure parser without libgit2. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
-#include "notes-store.h"
 #include "repo-config.h"
 #include "repo.h"
 #include "sbuf.h"
+#include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -49,15 +50,68 @@ int repo_load_config(struct covopt_config *cfg, git_repository *repo)
 	return 0;
 }
 
-char *repo_notes_ref(git_repository *repo, const char *opt)
+int repo_search_depth(git_repository *repo, unsigned *out)
 {
-	struct covopt_config cfg;
-	char *ref = NULL;
+	long depth;
 
-	if (opt || getenv("COVOPT_NOTES_REF"))
-		return notes_store_ref_name(repo, opt);
-	if (repo_load_config(&cfg, repo) == 0)
-		ref = notes_store_ref_name(repo, cfg.notes_ref);
-	config_release(&cfg);
-	return ref;
+	if (repo_config_int(repo, "covopt.searchDepth",
+			    COVOPT_DEFAULT_SEARCH_DEPTH, &depth) < 0)
+		return -1;
+	*out = depth > 0 ? (unsigned)depth : 0;
+	return 0;
+}
+
+/* Expand a short name as git notes --ref does. */
+static char *expand_ref(const char *name)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	if (!strncmp(name, "refs/", 5))
+		sbuf_addstr(&sb, name);
+	else if (!strncmp(name, "notes/", 6))
+		sbuf_addf(&sb, "refs/%s", name);
+	else
+		sbuf_addf(&sb, "refs/notes/%s", name);
+	return sbuf_detach(&sb, NULL);
+}
+
+/* The configured name (git config over .covopt.yml), or NULL for the default. */
+static int configured_ref(char **out, git_repository *repo,
+			  const struct covopt_config *cfg)
+{
+	struct covopt_config own;
+	int ret = 0;
+
+	*out = NULL;
+	if (!cfg) {
+		ret = repo_load_config(&own, repo);
+		cfg = &own;
+	}
+	if (!ret && cfg->notes_ref && *cfg->notes_ref)
+		*out = expand_ref(cfg->notes_ref);
+	if (cfg == &own)
+		config_release(&own);
+	return ret;
+}
+
+char *repo_notes_ref(git_repository *repo, const char *opt,
+		     const struct covopt_config *cfg)
+{
+	const char *env = getenv("COVOPT_NOTES_REF");
+	char *name = NULL;
+	int valid = 0;
+
+	if (opt && *opt)
+		name = expand_ref(opt);
+	else if (env && *env)
+		name = expand_ref(env);
+	else if (configured_ref(&name, repo, cfg) < 0)
+		return NULL;
+	if (!name)
+		name = xstrdup(COVOPT_DEFAULT_NOTES_REF);
+	if (git_reference_name_is_valid(&valid, name) < 0 || !valid) {
+		error("invalid notes ref '%s'", name);
+		FREE_AND_NULL(name);
+	}
+	return name;
 }

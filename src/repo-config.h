@@ -6,6 +6,9 @@
 #include <git2.h>
 #include "config.h"
 
+#define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
+#define COVOPT_DEFAULT_SEARCH_DEPTH 100
+
 /*
  * Fill cfg (uninitialised) with the defaults, then .covopt.yml from the top
  * of the work tree (if any; messages name it ".covopt.yml"), then the git
@@ -15,10 +18,20 @@
 int repo_load_config(struct covopt_config *cfg, git_repository *repo);
 
 /*
- * The notes ref a command uses: opt (--ref), else $COVOPT_NOTES_REF, else
- * git config covopt.notesRef, else notes_ref of .covopt.yml, else
- * refs/notes/covopt. Caller frees; NULL after an error.
+ * The one place that decides the notes ref a command uses: opt (--ref),
+ * else $COVOPT_NOTES_REF, else git config covopt.notesRef, else notes_ref
+ * of .covopt.yml, else refs/notes/covopt (an empty value counts as unset).
+ * A short name "foo" becomes "refs/notes/foo", "notes/foo"
+ * "refs/notes/foo", as git notes --ref does. cfg is the configuration the
+ * command loaded (repo_load_config()), or NULL to load it here when
+ * needed. Storage (notes-store.c, notes-merge.c) takes the result as an
+ * argument. Caller frees; NULL after an error (an invalid ref name).
  */
-char *repo_notes_ref(git_repository *repo, const char *opt);
+char *repo_notes_ref(git_repository *repo, const char *opt,
+		     const struct covopt_config *cfg);
+
+/* covopt.searchDepth: how many first parents select and record look back
+ * for a model (default 100; 0 or less: none). 0, or -1 after an error. */
+int repo_search_depth(git_repository *repo, unsigned *out);
 
 #endif

@@ -87,7 +87,7 @@ static int cmp_entry(const void *a, const void *b)
 int repo_list_files(struct repo_tree_files *out, git_repository *repo,
 		    const git_commit *commit)
 {
-	struct list_state st = { out, SBUF_INIT };
+	struct list_state st = { .out = out, .path = SBUF_INIT };
 	git_tree *tree = NULL;
 	int ret = -1;
 
@@ -178,4 +178,17 @@ int repo_config_int(git_repository *repo, const char *key, long dflt,
 			     git_error_text());
 	*out = (long)v;
 	return 0;
+}
+
+int repo_signature(git_signature **out, git_repository *repo)
+{
+	const char *name = getenv("GIT_COMMITTER_NAME");
+	const char *email = getenv("GIT_COMMITTER_EMAIL");
+
+	if (name && *name && email && *email &&
+	    !git_signature_now(out, name, email))
+		return 0;
+	if (!git_signature_default(out, repo))
+		return 0;
+	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
 }

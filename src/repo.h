@@ -46,4 +46,9 @@ int repo_config_bool(git_repository *repo, const char *key, int dflt,
 int repo_config_int(git_repository *repo, const char *key, long dflt,
 		    long *out);
 
+/* The identity of the commits git-covopt writes (notes commits):
+ * $GIT_COMMITTER_NAME/EMAIL, then user.name/email, then git-covopt's own.
+ * 0, or libgit2's error. */
+int repo_signature(git_signature **out, git_repository *repo);
+
 #endif

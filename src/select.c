@@ -1,6 +1,5 @@
 /* select.c - the whole selection: find the model, read the change, score tests, choose within budget.
- * Builds the optimizer's problem from the model's signals and the change's slots, then keeps
- * only tests that exist in the target, so pytest never meets an unknown node id. */
+ * select-problem.c builds the problem; the target says which tests exist, so pytest meets no unknown id. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,39 +7,20 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "budget.h"
 #include "model-codec.h"
-#include "notes-merge.h"
 #include "notes-store.h"
 #include "optimizer.h"
 #include "repo.h"
+#include "repo-config.h"
 #include "select.h"
+#include "select-problem.h"
 #include "shard.h"
-#include "coverage-vector.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
 
-#define MIN_COST 0.001
-/* The optimizer works in whole microseconds, so sums are exact and a
- * budget of 0.3 s fits three tests of 0.1 s. */
-#define TICKS_PER_SECOND 1e6
-#define FALLBACK_COST 1.0
 #define RUN_ALL_MARK "covopt: run-all"
-
-/* The optimizer's problem, and which test each candidate stands for. */
-struct problem {
-	struct opt_problem p;
-	double *weight;
-	struct opt_candidate *cands;
-	size_t cands_nr, cands_alloc;
-	struct opt_entry *entries;
-	size_t entries_nr, entries_alloc;
-	long *test_of;		/* candidate -> model test, or -(1 + new test) */
-	size_t test_of_alloc;
-	const struct select_options *o;
-	unsigned char *forced;	/* per model test: in always_run */
-	struct strlist new_ids;	/* new tests, sorted (borrowed strings) */
-};
 
 /* Where the change goes: a commit's tree, the index or the work tree. */
 struct target {
@@ -54,37 +34,33 @@ struct target {
 
 /* ---------------------------------------------------------------- inputs */
 
-double select_parse_budget(const char *value, double suite_time)
+/* --time or covopt.budget in seconds of a suite of suite_time; -1 after an error. */
+static double parse_budget(const char *value, double suite_time)
 {
-	char *end;
-	double v;
+	struct budget b;
 
-	errno = 0;
-	v = strtod(value, &end);
-	if (errno || end == value || !isfinite(v) || v < 0 ||
-	    (*end && strcmp(end, "%")))
+	switch (budget_parse(&b, value, 0)) {
+	case BUDGET_OK:
+	case BUDGET_ZERO:
+		return budget_seconds(&b, suite_time);
+	case BUDGET_OVER_100:
+		return error("bad budget '%s': more than 100%%", value);
+	default:
 		return error("bad budget '%s': give seconds (10, 2.5) or a "
 			     "share of the suite time (5%%)", value);
-	if (*end == '%') {
-		if (v > 100)
-			return error("bad budget '%s': more than 100%%", value);
-		return v / 100 * suite_time;
 	}
-	return v;
 }
 
 static int load_model(struct selection *s, git_repository *repo,
 		      const git_commit *base, const struct select_options *o)
 {
 	struct sbuf note = SBUF_INIT;
-	char *ref = notes_store_ref_name(repo, o->notes_ref);
+	const char *ref = o->notes_ref;
 	char what[128];
 	git_oid at;
 	int found, ret = -1;
 
-	if (!ref)
-		return -1;
-	found = notes_find_nearest_any(&at, &s->distance, &note, repo, ref,
+	found = notes_store_find_nearest_any(&at, &s->distance, &note, repo, ref,
 				       git_commit_id(base), o->search_depth);
 	if (found < 0)
 		goto cleanup;
@@ -108,7 +84,6 @@ static int load_model(struct selection *s, git_repository *repo,
 	ret = model_decode(&s->model, note.buf, note.len, what);
 cleanup:
 	sbuf_release(&note);
-	free(ref);
 	return ret;
 }
 
@@ -190,6 +165,12 @@ static int test_exists(struct target *t, const char *id)
 	return path_exists(t, id, sep ? (size_t)(sep - id) : strlen(id));
 }
 
+/* select_exists_fn over the target. */
+static int target_has_test(const char *id, void *payload)
+{
+	return test_exists(payload, id);
+}
+
 static void target_close(struct target *t)
 {
 	git_tree_free(t->tree);
@@ -197,243 +178,7 @@ static void target_close(struct target *t)
 	free(t->last_path);
 }
 
-/* ---------------------------------------------------------------- problem */
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median cost of the tests with a known cost: the cost of unknown ones. */
-static double default_cost(const struct model *m)
-{
-	double *v = xmalloc(st_mult(m->tests_nr + 1, sizeof(double)));
-	size_t n = 0;
-	double med = FALLBACK_COST;
-
-	for (size_t i = 0; i < m->tests_nr; i++)
-		if (m->tests[i].cost > 0)
-			v[n++] = m->tests[i].cost;
-	if (n) {
-		qsort(v, n, sizeof(*v), cmp_double);
-		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-	}
-	free(v);
-	return med > MIN_COST ? med : MIN_COST;
-}
-
-static int cmp_extra(const void *a, const void *b)
-{
-	const struct impact_extra *x = a, *y = b;
-
-	if (x->test != y->test)
-		return x->test < y->test ? -1 : 1;
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	const struct opt_entry *x = a, *y = b;
-
-	return x->slot < y->slot ? -1 : x->slot > y->slot;
-}
-
-static void add_entry(struct problem *pb, uint32_t slot, float a)
-{
-	ALLOC_GROW(pb->entries, pb->entries_nr + 1, pb->entries_alloc);
-	pb->entries[pb->entries_nr].slot = slot;
-	pb->entries[pb->entries_nr].a = a;
-	pb->entries_nr++;
-}
-
-/* Sort the entries from first on by slot and merge duplicates (a capped at 1). */
-static void normalize_entries(struct problem *pb, size_t first)
-{
-	struct opt_entry *e = pb->entries + first;
-	size_t n = pb->entries_nr - first, out = 0;
-
-	if (n > 1)
-		qsort(e, n, sizeof(*e), cmp_entry);
-	for (size_t i = 0; i < n; i++) {
-		if (out && e[out - 1].slot == e[i].slot) {
-			float a = e[out - 1].a + e[i].a;
-
-			e[out - 1].a = a > 1 ? 1 : a;
-			continue;
-		}
-		e[out++] = e[i];
-	}
-	pb->entries_nr = first + out;
-}
-
-static void add_candidate(struct problem *pb, long test, double cost,
-			  double prior, size_t first)
-{
-	struct opt_candidate *c;
-
-	ALLOC_GROW(pb->cands, pb->cands_nr + 1, pb->cands_alloc);
-	ALLOC_GROW(pb->test_of, pb->cands_nr + 1, pb->test_of_alloc);
-	c = &pb->cands[pb->cands_nr];
-	c->cost = round(cost * TICKS_PER_SECOND);
-	if (c->cost < 1)
-		c->cost = 1;
-	c->prior = prior;
-	c->first = first;
-	c->nr = pb->entries_nr - first;
-	pb->test_of[pb->cands_nr++] = test;
-}
-
-/* Bonus for tests that failed in recent recordings: 1/2 per step back. */
-static double failure_decay(uint32_t history)
-{
-	double v = 0, w = 1;
-
-	for (int k = 0; k < 8; k++, w /= 2)
-		if (history & (1u << k))
-			v += w;
-	return v;
-}
-
-/* The runner's collection says what exists; without one, the target does. */
-static int candidate_exists(const struct problem *pb, struct target *t,
-			    const char *id)
-{
-	if (pb->o->collected)
-		return strlist_find_sorted(pb->o->collected, id) >= 0;
-	return test_exists(t, id);
-}
-
-static void add_model_tests(struct problem *pb, struct selection *s,
-			    struct target *t, double unknown_cost,
-			    double prior_scale)
-{
-	const struct model *m = &s->model;
-	const struct impact *imp = &s->impact;
-	size_t x = 0;
-
-	for (size_t i = 0; i < m->tests_nr; i++) {
-		const struct model_test *mt = &m->tests[i];
-		size_t first = pb->entries_nr;
-		struct covvec_iter it;
-		double prior;
-
-		covvec_iter_init(&it, mt->signals, mt->signals_len);
-		while (covvec_iter_next(&it) > 0)
-			if (imp->feature_slot[it.feature] >= 0)
-				add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
-					  (float)covvec_share(it.q));
-		for (; x < imp->extra_nr && imp->extra[x].test <= i; x++)
-			if (imp->extra[x].test == i)
-				add_entry(pb, imp->extra[x].slot,
-					  imp->extra[x].a);
-		if (imp->global_slot >= 0)
-			add_entry(pb, (uint32_t)imp->global_slot, 1.0f);
-		prior = imp->prior[i] * prior_scale;
-		if (s->run_all)
-			prior += prior_scale;
-		if (pb->entries_nr > first)
-			prior += 0.1 * prior_scale * failure_decay(mt->history);
-		if (imp->removed[i] || pb->forced[i] ||
-		    (pb->entries_nr == first && !prior) ||
-		    !candidate_exists(pb, t, mt->id)) {
-			pb->entries_nr = first;
-			continue;
-		}
-		normalize_entries(pb, first);
-		add_candidate(pb, (long)i, mt->cost > 0 ? mt->cost : unknown_cost,
-			      prior, first);
-	}
-}
-
-/*
- * New tests: those the runner collected and the model lacks, else those
- * the change adds to test files (found by parsing). Sorted, unique.
- */
-static void find_new_tests(struct problem *pb, const struct selection *s)
-{
-	const struct strlist *from = pb->o->collected ? pb->o->collected :
-						       &s->impact.new_tests;
-
-	for (size_t i = 0; i < from->nr; i++) {
-		const char *id = from->items[i];
-
-		if ((i && !strcmp(from->items[i - 1], id)) ||
-		    model_find_test(&s->model, id) >= 0 ||
-		    strlist_find_sorted(&pb->o->config->always_run, id) >= 0)
-			continue;
-		ALLOC_GROW(pb->new_ids.items, pb->new_ids.nr + 1,
-			   pb->new_ids.alloc);
-		pb->new_ids.items[pb->new_ids.nr++] = (char *)id;
-	}
-}
-
-static void add_new_tests(struct problem *pb, struct selection *s,
-			  struct target *t, double cost, double prior_scale)
-{
-	const struct strlist *ids = &pb->new_ids;
-
-	find_new_tests(pb, s);
-	for (size_t i = 0; i < ids->nr; i++) {
-		size_t first = pb->entries_nr;
-
-		if (!candidate_exists(pb, t, ids->items[i]))
-			continue;
-		if (s->impact.global_slot >= 0)
-			add_entry(pb, (uint32_t)s->impact.global_slot, 1.0f);
-		add_candidate(pb, -1 - (long)i, cost, prior_scale, first);
-	}
-}
-
-static void build_problem(struct problem *pb, struct selection *s,
-			  struct target *t, const struct select_options *o)
-{
-	struct impact *imp = &s->impact;
-	double total = 0, cost = s->default_cost;
-
-	memset(pb, 0, sizeof(*pb));
-	pb->o = o;
-	pb->forced = xcalloc(s->model.tests_nr + 1, 1);
-	for (size_t i = 0; i < o->config->always_run.nr; i++) {
-		long k = model_find_test(&s->model, o->config->always_run.items[i]);
-
-		if (k >= 0)
-			pb->forced[k] = 1;
-	}
-	pb->weight = xmalloc(st_mult(imp->slots_nr + 1, sizeof(double)));
-	for (size_t j = 0; j < imp->slots_nr; j++)
-		total += pb->weight[j] = imp->slots[j].weight;
-	if (imp->extra_nr > 1)
-		qsort(imp->extra, imp->extra_nr, sizeof(*imp->extra), cmp_extra);
-	add_model_tests(pb, s, t, cost, 1 + total);
-	add_new_tests(pb, s, t, cost, 1 + total);
-	pb->p.weight = pb->weight;
-	pb->p.slots_nr = imp->slots_nr;
-	pb->p.cands = pb->cands;
-	pb->p.cands_nr = pb->cands_nr;
-	pb->p.entries = pb->entries;
-	pb->p.entries_nr = pb->entries_nr;
-}
-
-static void problem_release(struct problem *pb)
-{
-	free(pb->weight);
-	free(pb->cands);
-	free(pb->entries);
-	free(pb->test_of);
-	free(pb->forced);
-	free(pb->new_ids.items);
-}
-
 /* ---------------------------------------------------------------- result */
-
-static const char *candidate_id(const struct problem *pb,
-				const struct selection *s, long test)
-{
-	return test >= 0 ? s->model.tests[test].id :
-			   pb->new_ids.items[-1 - test];
-}
 
 static void add_chosen(struct selection *s, const char *id, double gain,
 		       double cost, int is_new, int forced)
@@ -449,19 +194,19 @@ static void add_chosen(struct selection *s, const char *id, double gain,
 }
 
 /* The always_run tests that exist: model tests, or collected new ones. */
-static void add_forced(struct selection *s, struct problem *pb,
+static void add_forced(struct selection *s, const struct select_options *o,
 		       struct target *t, unsigned char *listed)
 {
-	const struct strlist *always = &pb->o->config->always_run;
+	const struct strlist *always = &o->config->always_run;
 
 	for (size_t i = 0; i < always->nr; i++) {
 		const char *id = always->items[i];
 		long k = model_find_test(&s->model, id);
-		int collected = pb->o->collected &&
-				strlist_find_sorted(pb->o->collected, id) >= 0;
+		int collected = o->collected &&
+				strlist_find_sorted(o->collected, id) >= 0;
 
 		if (k >= 0 && !s->impact.removed[k] && !listed[k] &&
-		    (!pb->o->collected || collected) && test_exists(t, id)) {
+		    (!o->collected || collected) && test_exists(t, id)) {
 			listed[k] = 1;
 			add_chosen(s, s->model.tests[k].id, 0,
 				   s->model.tests[k].cost > 0 ?
@@ -473,7 +218,7 @@ static void add_forced(struct selection *s, struct problem *pb,
 	}
 }
 
-static void fill_result(struct selection *s, const struct problem *pb,
+static void fill_result(struct selection *s, const struct select_problem *pb,
 			const struct opt_result *r, unsigned char *listed)
 {
 	unsigned char *chosen = xcalloc(pb->cands_nr + 1, 1);
@@ -482,14 +227,14 @@ static void fill_result(struct selection *s, const struct problem *pb,
 		uint32_t c = r->chosen[k];
 
 		chosen[c] = 1;
-		add_chosen(s, candidate_id(pb, s, pb->test_of[c]), r->gain[k],
-			   pb->cands[c].cost / TICKS_PER_SECOND,
+		add_chosen(s, select_problem_test_id(pb, &s->model, c),
+			   r->gain[k], pb->cands[c].cost / SELECT_TICKS_PER_SECOND,
 			   pb->test_of[c] < 0, 0);
 		if (pb->test_of[c] >= 0)
 			listed[pb->test_of[c]] = 1;
 	}
 	for (size_t c = 0; c < pb->cands_nr; c++) {
-		const char *id = candidate_id(pb, s, pb->test_of[c]);
+		const char *id = select_problem_test_id(pb, &s->model, c);
 
 		if (pb->test_of[c] >= 0 && pb->cands[c].nr)
 			strlist_append(&s->present_diff, id);
@@ -513,109 +258,58 @@ static void fill_result(struct selection *s, const struct problem *pb,
 static int optimize(struct selection *s, struct target *t,
 		    const struct select_options *o)
 {
-	struct problem pb;
+	struct select_problem_input in = {
+		.model = &s->model,
+		.impact = &s->impact,
+		.always_run = &o->config->always_run,
+		.collected = o->collected,
+		.run_all = s->run_all,
+		.default_cost = s->default_cost,
+		.exists = target_has_test,
+		.exists_payload = t,
+	};
+	struct select_problem pb;
 	struct opt_result r;
 	unsigned char *listed = xcalloc(s->model.tests_nr + 1, 1);
 	size_t room;
 	int ret;
 
 	memset(&r, 0, sizeof(r));
-	build_problem(&pb, s, t, o);
+	select_problem_build(&pb, &in);
 	room = st_add(st_add(pb.cands_nr, o->config->always_run.nr), 1);
 	s->chosen = xcalloc(room, sizeof(*s->chosen));
-	add_forced(s, &pb, t, listed);
+	add_forced(s, o, t, listed);
 	pb.p.budget = s->run_all || s->budget < 0 ? -1 :
 		      s->budget > s->cost ?
-		      floor((s->budget - s->cost) * TICKS_PER_SECOND + 0.5) : 0;
+		      floor((s->budget - s->cost) * SELECT_TICKS_PER_SECOND +
+			    0.5) : 0;
 	pb.p.top_n = o->top_n > 0 ? (size_t)o->top_n : 0;
 	pb.p.target_share = o->confidence;
 	ret = optimizer_solve(&r, &pb.p);
 	if (!ret)
 		fill_result(s, &pb, &r, listed);
 	opt_result_release(&r);
-	problem_release(&pb);
+	select_problem_release(&pb);
 	free(listed);
 	return ret;
 }
 
 /* ---------------------------------------------------------------- options */
 
-/* "A..B", "A...B", "A B", "A" or nothing into the options. */
-int select_parse_revisions(struct select_options *o, int argc,
-			   const char **argv, char **owned)
-{
-	const char *dots;
-
-	if (argc > 2)
-		return error("too many revisions (at most a base and a head)");
-	if (argc == 2) {
-		o->base_rev = argv[0];
-		o->head_rev = argv[1];
-		return 0;
-	}
-	if (!argc)
-		return 0;
-	dots = strstr(argv[0], "..");
-	if (!dots) {
-		o->base_rev = argv[0];
-		return 0;
-	}
-	*owned = xstrdup(argv[0]);
-	(*owned)[dots - argv[0]] = '\0';
-	o->merge_base = !strncmp(dots, "...", 3);
-	o->base_rev = **owned ? *owned : "HEAD";
-	o->head_rev = dots + (o->merge_base ? 3 : 2);
-	if (!*o->head_rev)
-		o->head_rev = "HEAD";
-	return 0;
-}
-
 /* Defaults for what the command line left unset. */
 int select_apply_config(struct select_options *o, git_repository *repo,
 			const struct covopt_config *cfg)
 {
-	long depth;
 	int wall;
 
-	if (repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0 ||
+	if (repo_search_depth(repo, &o->search_depth) < 0 ||
 	    repo_config_bool(repo, "covopt.budgetIncludesStartup", 0, &wall) < 0)
 		return -1;
-	o->search_depth = depth > 0 ? (unsigned)depth : 0;
 	if (wall)
 		o->wall = 1;
-	if (!o->notes_ref && !getenv("COVOPT_NOTES_REF"))
-		o->notes_ref = cfg->notes_ref;
 	if (!o->budget)
 		o->budget = cfg->budget;
-	return o->budget && select_parse_budget(o->budget, 0) < 0 ? -1 : 0;
-}
-
-int select_parse_positionals(struct select_options *o, int argc,
-			     const char **argv, char **owned)
-{
-	int dashdash = argc;
-
-	for (int i = 0; i < argc && dashdash == argc; i++)
-		if (!strcmp(argv[i], "--"))
-			dashdash = i;
-	for (int i = dashdash + 1; i < argc; i++)
-		strlist_append(&o->pathspec, argv[i]);
-	return select_parse_revisions(o, dashdash, argv, owned);
-}
-
-int select_parse_confidence(struct select_options *o, const char *value)
-{
-	char *end;
-	double v;
-
-	if (!value)
-		return 0;
-	v = strtod(value, &end);
-	if (end == value || *end || !(v > 0 && v <= 1))
-		return error("bad confidence '%s': give a share in (0, 1], "
-			     "like 0.95", value);
-	o->confidence = v;
-	return 0;
+	return o->budget && parse_budget(o->budget, 0) < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- driver */
@@ -668,7 +362,7 @@ static int set_budget(struct selection *s, const struct select_options *o)
 	}
 	if (!o->budget)
 		return 0;
-	s->budget = select_parse_budget(o->budget, suite);
+	s->budget = parse_budget(o->budget, suite);
 	if (s->budget < 0)
 		return -1;
 	if (o->wall)
@@ -715,7 +409,7 @@ int select_run(struct selection *s, git_repository *repo,
 		ret = 0;
 		goto cleanup;
 	}
-	s->default_cost = default_cost(&s->model);
+	s->default_cost = select_default_cost(&s->model);
 	if (found < 0 || set_budget(s, o) < 0 ||
 	    read_changes(s, repo, base, head, o) < 0)
 		goto cleanup;

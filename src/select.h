@@ -8,7 +8,7 @@
 #include "diff.h"
 #include "impact.h"
 #include "model.h"
-#include "parse-opts.h"
+#include "repo-config.h"
 #include "strlist.h"
 
 struct select_options {
@@ -22,7 +22,7 @@ struct select_options {
 	int wall;			/* budget includes start-up overhead */
 	int top_n;			/* 0 = all */
 	double confidence;		/* 0 = off, else (0, 1] */
-	const char *notes_ref;		/* NULL = configured */
+	const char *notes_ref;		/* as repo_notes_ref() resolved it */
 	unsigned search_depth;
 	const struct covopt_config *config;
 	/* The suite as the runner collected it (sorted), or NULL: tests
@@ -36,8 +36,10 @@ struct select_options {
 	int probe;
 };
 
-#define SELECT_OPTIONS_INIT { NULL, NULL, 0, 0, NULL, STRLIST_INIT, NULL, \
-			      0, 0, 0.0, NULL, 100, NULL, NULL, 0, 0 }
+#define SELECT_OPTIONS_INIT { \
+	.pathspec = STRLIST_INIT, \
+	.search_depth = COVOPT_DEFAULT_SEARCH_DEPTH, \
+}
 
 struct selected_test {
 	const char *id;		/* borrowed from the model or new_tests */
@@ -83,53 +85,15 @@ int select_run(struct selection *out, git_repository *repo,
 
 void selection_release(struct selection *s);
 
-/* The option-table lines select and run share; confidence and staged are
- * a const char * and an int of the caller's. */
-#define OPT_SELECT_COMMON(o, confidence, staged) \
-	OPT_STRING('t', "time", &(o)->budget, "seconds", \
-		   "budget for the selected tests: seconds or N% of the suite"), \
-	OPT_BOOL(0, "wall", &(o)->wall, \
-		 "charge the run's start-up overhead to the budget"), \
-	OPT_STRING(0, "confidence", &(confidence), "share", \
-		   "smallest set reaching this share of the change signal"), \
-	OPT_BOOL(0, "cached", &(o)->cached, "the index against the base"), \
-	OPT_BOOL(0, "staged", &(staged), "synonym for --cached"), \
-	OPT_STRING(0, "ref", &(o)->notes_ref, "ref", \
-		   "notes ref (default refs/notes/covopt)")
-
-/*
- * The arguments left after option parsing (with PARSE_OPT_KEEP_DASHDASH):
- * revisions, then "--" and paths. 0, or -1 after an error.
- */
-int select_parse_positionals(struct select_options *o, int argc,
-			     const char **argv, char **owned);
-
-/*
- * Revisions as git diff takes them: nothing, "A", "A B", "A..B", "A...B"
- * (merge base). *owned receives a string to free later. 0, or -1 after an
- * error.
- */
-int select_parse_revisions(struct select_options *o, int argc,
-			   const char **argv, char **owned);
-
 /* Fill what the command line left unset from git config (covopt.*) and
  * cfg (.covopt.yml); checks the budget's syntax. 0 or -1. */
 int select_apply_config(struct select_options *o, git_repository *repo,
 			const struct covopt_config *cfg);
-
-/* Parse --confidence (a share in (0, 1]) into o; NULL leaves it off. */
-int select_parse_confidence(struct select_options *o, const char *value);
 
 /* Keep only the chosen tests that fall in part k of n (balanced by cost). */
 void selection_shard(struct selection *s, uint32_t k, uint32_t n);
 
 /* Write the known tests not chosen, one a line, to path. 0 or -1. */
 int selection_write_rest(const struct selection *s, const char *path);
-
-/*
- * Parse a budget: "10", "2.5" (seconds) or "5%" of suite_time. Returns the
- * seconds, or -1 after an error naming the value.
- */
-double select_parse_budget(const char *value, double suite_time);
 
 #endif

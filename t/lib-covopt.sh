@@ -67,6 +67,28 @@ covopt_record () {
 	git covopt record --coverage .coverage --junit junit.xml "$@"
 }
 
+# covopt_runner_repo DIR: covopt_example_repo DIR, plus a committed
+# .covopt.yml whose pytest runner runs the suite with $PYTHON, quietly,
+# without a cache, measuring the example package; then a recorded run.
+covopt_runner_repo () {
+	covopt_example_repo "$1" &&
+	(
+		cd "$1" &&
+		cat >.covopt.yml <<-EOF &&
+		runners:
+		  pytest:
+		    python_path: $PYTHON
+		    coverage_root: $COVOPT_EXAMPLE_PACKAGE
+		    collect_options: ["-p", "no:cacheprovider"]
+		    execute_options: ["-q", "-p", "no:cacheprovider"]
+		EOF
+		git add .covopt.yml &&
+		test_tick &&
+		git commit -q -m "covopt config" &&
+		covopt_record -q
+	)
+}
+
 # edit FILE PYTHON-EXPR: rewrite FILE as the Python expression over its
 # text "s" (e.g. 's.replace("a", "b")'); an edit that changes nothing fails.
 edit () {

@@ -12,22 +12,7 @@ TO_GRAMS_BODY='s.replace("    return amount * factor(unit)\n", "    grams = amou
 BREAK_TO_GRAMS='s.replace("    return amount * factor(unit)\n", "    return amount * factor(unit) + 1\n")'
 
 test_expect_success 'setup: a recorded example project with a pytest runner' '
-	covopt_example_repo repo &&
-	(
-		cd repo &&
-		cat >.covopt.yml <<-EOF &&
-		runners:
-		  pytest:
-		    python_path: $PYTHON
-		    coverage_root: inventory
-		    collect_options: ["-p", "no:cacheprovider"]
-		    execute_options: ["-q", "-p", "no:cacheprovider"]
-		EOF
-		git add .covopt.yml &&
-		test_tick &&
-		git commit -q -m "covopt config" &&
-		covopt_record -q
-	)
+	covopt_runner_repo repo
 '
 
 test_expect_success 'run executes the selection and passes' '

@@ -177,7 +177,7 @@ static int push_refs(struct gc_walk *w)
 
 static void push_heads(struct gc_walk *w)
 {
-	git_strarray names = { NULL, 0 };
+	git_strarray names = { .strings = NULL, .count = 0 };
 	git_oid id;
 
 	if (!git_reference_name_to_id(&id, w->repo, "HEAD"))
@@ -204,7 +204,7 @@ static void push_heads(struct gc_walk *w)
 /* Mark the notes whose commit is reachable; stop once all of them are. */
 static int mark_reachable(struct gc_notes *n, git_repository *repo)
 {
-	struct gc_walk w = { repo, NULL, 0 };
+	struct gc_walk w = { .repo = repo };
 	git_oid id;
 	int r = 0, ret = -1;
 
@@ -257,111 +257,16 @@ static int mark_missing(struct gc_notes *n, git_repository *repo)
 /* The new notes tree                                                  */
 /* ------------------------------------------------------------------ */
 
-/* Is any note under the k hex digits of prefix to be dropped? */
-static int drops_under(const struct gc_notes *n, const char *prefix, size_t k)
+/* The commits whose notes go, sorted (as n is). Caller frees. */
+static git_oid *dropped_commits(const struct gc_notes *n, size_t *nr)
 {
-	for (size_t i = 0; i < n->nr; i++) {
-		char hex[GIT_OID_HEXSZ + 1];
+	git_oid *drop = xcalloc(n->nr + 1, sizeof(*drop));
 
-		if (n->items[i].reachable)
-			continue;
-		git_oid_tostr(hex, sizeof(hex), &n->items[i].commit);
-		if (!strncmp(hex, prefix, k))
-			return 1;
-	}
-	return 0;
-}
-
-/* Lowercase hex only, as git and notes-store name notes. */
-static int is_hex_name(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') ||
-		      (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return len > 0;
-}
-
-static int drop_entry(git_treebuilder *bld, const char *name)
-{
-	return git_treebuilder_remove(bld, name);
-}
-
-static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
-		       const git_tree *tree, char *hex, size_t k,
-		       const struct gc_notes *n);
-
-/* Rewrite the fan-out directory e, dropping it when it ends up empty. */
-static int filter_dir(git_treebuilder *bld, git_repository *repo,
-		      const git_tree_entry *e, char *hex, size_t k,
-		      const struct gc_notes *n)
-{
-	const char *name = git_tree_entry_name(e);
-	git_tree *sub = NULL;
-	git_oid id;
-	size_t left;
-	int err;
-
-	if ((err = git_tree_lookup(&sub, repo, git_tree_entry_id(e))) < 0 ||
-	    (err = filter_tree(&id, &left, repo, sub, hex, k + 2, n)) < 0)
-		goto cleanup;
-	if (!left)
-		err = drop_entry(bld, name);
-	else
-		err = git_treebuilder_insert(NULL, bld, name, &id,
-					     GIT_FILEMODE_TREE);
-cleanup:
-	git_tree_free(sub);
-	return err;
-}
-
-/*
- * Write tree without the dropped notes below the k digits of hex: a note
- * is a blob whose name completes the digits; a fan-out directory holds two
- * more. Directories without dropped notes are kept as they are. left is
- * the number of entries that remain. 0 or libgit2's error.
- */
-static int filter_tree(git_oid *out, size_t *left, git_repository *repo,
-		       const git_tree *tree, char *hex, size_t k,
-		       const struct gc_notes *n)
-{
-	git_treebuilder *bld = NULL;
-	size_t nr = git_tree_entrycount(tree);
-	int err;
-
-	if ((err = git_treebuilder_new(&bld, repo, tree)) < 0)
-		return err;
-	for (size_t i = 0; i < nr && err >= 0; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		size_t len = strlen(name);
-		git_oid id;
-
-		if (k + len > GIT_OID_HEXSZ || !is_hex_name(name, len))
-			continue;
-		memcpy(hex + k, name, len);
-		hex[k + len] = '\0';
-		if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
-		    k + len == GIT_OID_HEXSZ) {
-			struct gc_note *note;
-
-			if (git_oid_fromstr(&id, hex) < 0)
-				continue;
-			note = find_note((struct gc_notes *)n, &id);
-			if (note && !note->reachable)
-				err = drop_entry(bld, name);
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-			   len == 2 && k + 2 < GIT_OID_HEXSZ &&
-			   drops_under(n, hex, k + 2)) {
-			err = filter_dir(bld, repo, e, hex, k, n);
-		}
-	}
-	if (err >= 0) {
-		*left = git_treebuilder_entrycount(bld);
-		err = git_treebuilder_write(out, bld);
-	}
-	git_treebuilder_free(bld);
-	return err < 0 ? err : 0;
+	*nr = 0;
+	for (size_t i = 0; i < n->nr; i++)
+		if (!n->items[i].reachable)
+			git_oid_cpy(&drop[(*nr)++], &n->items[i].commit);
+	return drop;
 }
 
 /*
@@ -373,28 +278,24 @@ static int write_without(git_repository *repo, const char *ref,
 {
 	static const char message[] = "Notes removed by 'git covopt gc'\n";
 	git_commit *tip = NULL;
-	git_tree *tree = NULL, *new_tree = NULL;
-	git_signature *sig = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
+	git_tree *tree = NULL;
+	size_t nr;
+	git_oid *drop = dropped_commits(n, &nr);
 	git_oid tree_id, id;
-	size_t left;
 	int ret = -1;
 
 	if (git_commit_lookup(&tip, repo, tip_id) < 0 ||
 	    git_commit_tree(&tree, tip) < 0 ||
-	    filter_tree(&tree_id, &left, repo, tree, hex, 0, n) < 0 ||
-	    git_tree_lookup(&new_tree, repo, &tree_id) < 0 ||
-	    notes_store_signature(&sig, repo) < 0 ||
-	    git_commit_create(&id, repo, NULL, sig, sig, NULL, message,
-			      new_tree, 1, (const git_commit **)&tip) < 0) {
+	    notes_store_tree_without(&tree_id, repo, tree, drop, nr) < 0 ||
+	    notes_store_commit(&id, repo, &tree_id,
+			       (const git_commit **)&tip, 1, message) < 0) {
 		error_git("cannot write notes commit for '%s'", ref);
 		goto cleanup;
 	}
 	ret = notes_store_move_ref(repo, ref, tip_id, &id,
 				   "notes: git covopt gc");
 cleanup:
-	git_signature_free(sig);
-	git_tree_free(new_tree);
+	free(drop);
 	git_tree_free(tree);
 	git_commit_free(tip);
 	return ret;
@@ -455,7 +356,7 @@ static int plan(struct gc_notes *n, git_oid *tip, int *exists,
 
 static int gc(git_repository *repo, const char *ref, int dry_run)
 {
-	struct gc_notes n = { NULL, 0, 0, 0 };
+	struct gc_notes n = { .items = NULL };
 	git_oid tip;
 	int exists, r = -1;
 
@@ -502,7 +403,7 @@ int cmd_gc(int argc, const char **argv, git_repository *repo)
 		error("too many arguments");
 		usage_with_options(gc_usage, options);
 	}
-	ref = repo_notes_ref(repo, opt_ref);
+	ref = repo_notes_ref(repo, opt_ref, NULL);
 	ret = ref ? gc(repo, ref, dry_run) : -1;
 	free(ref);
 	return ret ? COVOPT_EXIT_FAILURE : 0;

@@ -9,10 +9,10 @@
 #include "nodeid.h"
 #include "output.h"
 #include "parse-opts.h"
+#include "record-commit.h"
 #include "repo-config.h"
-#include "run-command.h"
 #include "runner.h"
-#include "select.h"
+#include "builtin/select-args.h"
 #include "shard.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -33,7 +33,7 @@ struct run_options {
 	int verbose;
 	const char *shard;
 	const char *rest;
-	const char *ref;	/* --ref, passed on to record */
+	const char *ref;	/* the notes ref, passed on to record */
 };
 
 /* The execute options pytest gets, for --dry-run's runner_options. */
@@ -56,7 +56,10 @@ static int dry_run(const struct selection *s, const struct runner_config *r,
 		   const char *format)
 {
 	struct strlist opts = STRLIST_INIT;
-	struct output_extra extra = { &opts, s->fallback_reason };
+	struct output_extra extra = {
+		.runner_options = &opts,
+		.fallback_reason = s->fallback_reason,
+	};
 	enum output_format fmt;
 	int ret;
 
@@ -144,14 +147,33 @@ static void report_missed(const struct selection *s, const char *report)
 }
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
-static int record_run(const char *report, const char *ref)
+static int record_run(git_repository *repo, const char *report,
+		      const char *ref)
 {
-	const char *argv[] = { "git", "covopt", "record", "--partial",
-			       "--coverage", ".coverage", "--junit", report,
-			       ref ? "--ref" : NULL, ref, NULL };
-	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	struct strlist coverage = STRLIST_INIT, junit = STRLIST_INIT;
+	struct record_request req = {
+		.coverage = &coverage,
+		.junit = &junit,
+		.rev = "HEAD",
+		.flag = "default",
+		.notes_ref = ref,
+		.partial = 1,
+	};
+	struct record_result res;
+	int ret;
 
-	return run_command(&c) ? error("recording the run failed") : 0;
+	strlist_append(&coverage, ".coverage");
+	strlist_append(&junit, report);
+	model_init(&res.model);
+	ret = repo_search_depth(repo, &req.search_depth) < 0 ||
+	      record_commit(&res, repo, &req) < 0 ?
+	      error("recording the run failed") : 0;
+	if (!ret)
+		record_print_summary(&res.model, req.flag, ref);
+	record_result_release(&res);
+	strlist_release(&coverage);
+	strlist_release(&junit);
+	return ret;
 }
 
 static int execute(const struct selection *s, const struct runner_config *r,
@@ -179,7 +201,7 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
 		report_missed(s, report);
-	if (ro->record && status >= 0 && record_run(report, ro->ref) < 0 &&
+	if (ro->record && status >= 0 && record_run(repo, report, ro->ref) < 0 &&
 	    !status)
 		status = 1;
 	if (report)
@@ -216,13 +238,11 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
-	const struct runner_config *r;
+	const struct runner_config *r = config_runner(cfg, name);
 
-	if (!name)
-		name = cfg->runner ? cfg->runner : "pytest";
-	r = config_runner(cfg, name);
 	if (!r)
-		error("no runner named '%s' in .covopt.yml", name);
+		error("no runner named '%s' in .covopt.yml",
+		      config_runner_name(cfg, name));
 	return r;
 }
 
@@ -235,7 +255,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	struct selection s;
 	const struct runner_config *r;
 	const char *confidence = NULL;
-	char *owned = NULL;
+	char *owned = NULL, *ref = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	int staged = 0, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
@@ -260,20 +280,21 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	ro.ref = o.notes_ref;
-	if (select_parse_positionals(&o, argc, argv, &owned) < 0)
+	if (select_args_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	if (o.cached && o.head_rev)
 		die("--cached takes at most a base revision");
 	config_init(&cfg);
-	if (select_parse_confidence(&o, confidence) < 0 ||
+	if (select_args_confidence(&o, confidence) < 0 ||
 	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))
 		goto cleanup;
 	config_release(&cfg);
 	if (repo_load_config(&cfg, repo) < 0 ||
 	    select_apply_config(&o, repo, &cfg) < 0 ||
+	    !(ref = repo_notes_ref(repo, o.notes_ref, &cfg)) ||
 	    !(r = pick_runner(&cfg, ro.runner)))
 		goto cleanup;
+	o.notes_ref = ro.ref = ref;
 	o.config = &cfg;
 	o.fallback = 1;
 	if (!ro.observe && !ro.dry_run) {
@@ -308,5 +329,6 @@ cleanup:
 	strlist_release(&collected);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(ref);
 	return ret;
 }

@@ -9,7 +9,7 @@
 #include "parse-opts.h"
 #include "repo.h"
 #include "repo-config.h"
-#include "select.h"
+#include "builtin/select-args.h"
 #include "shard.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -31,7 +31,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	int verbose = 0, nul = 0, json = 0, staged = 0;
 	const char *confidence = NULL, *shard = NULL, *rest = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
-	char *owned = NULL;
+	char *owned = NULL, *ref = NULL;
 	const struct opt_spec options[] = {
 		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_INT('n', NULL, &o.top_n, "n",
@@ -52,14 +52,17 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, select_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_parse_positionals(&o, argc, argv, &owned) < 0 ||
-	    select_parse_confidence(&o, confidence) < 0 ||
+	if (select_args_positionals(&o, argc, argv, &owned) < 0 ||
+	    select_args_confidence(&o, confidence) < 0 ||
 	    (shard && shard_parse(&shard_k, &shard_n, shard) < 0))
 		usage_with_options(select_usage, options);
 	if ((o.cached && o.head_rev) || (o.diff_file && (o.head_rev || o.cached)))
 		die("--cached and --diff take at most a base revision");
-	if (repo_load_config(&cfg, repo) < 0 || select_apply_config(&o, repo, &cfg) < 0)
+	if (repo_load_config(&cfg, repo) < 0 ||
+	    select_apply_config(&o, repo, &cfg) < 0 ||
+	    !(ref = repo_notes_ref(repo, o.notes_ref, &cfg)))
 		goto cleanup;
+	o.notes_ref = ref;
 	o.config = &cfg;
 	if (select_run(&s, repo, &o) < 0) {
 		selection_release(&s);
@@ -81,5 +84,6 @@ cleanup:
 	config_release(&cfg);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(ref);
 	return ret;
 }

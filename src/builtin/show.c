@@ -6,7 +6,6 @@
 #include "builtin.h"
 #include "json.h"
 #include "model-codec.h"
-#include "notes-merge.h"
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "repo.h"
@@ -258,7 +257,7 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	    repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0)
 		goto cleanup;
 	git_oid_tostr(s->rev_hex, sizeof(s->rev_hex), git_commit_id(commit));
-	found = notes_find_nearest_any(&at, &s->distance, &note, repo, ref,
+	found = notes_store_find_nearest_any(&at, &s->distance, &note, repo, ref,
 				       git_commit_id(commit),
 				       depth > 0 ? (unsigned)depth : 0);
 	if (found < 0)
@@ -298,7 +297,7 @@ int cmd_show(int argc, const char **argv, git_repository *repo)
 	}
 	memset(&s, 0, sizeof(s));
 	model_init(&s.m);
-	ref = repo_notes_ref(repo, opt_ref);
+	ref = repo_notes_ref(repo, opt_ref, NULL);
 	ret = ref ? load(&s, repo, argc ? argv[0] : "HEAD", ref) : -1;
 	if (!ret) {
 		if (json)

@@ -100,7 +100,7 @@ static int resolve_names(struct sync_options *o, git_repository *repo)
 		o->remote = xstrdup("origin");
 	if (!remote_exists(repo, o->remote))
 		return error("no such remote '%s'", o->remote);
-	if (!(o->ref = repo_notes_ref(repo, o->ref_opt)) ||
+	if (!(o->ref = repo_notes_ref(repo, o->ref_opt, NULL)) ||
 	    !(o->tracking = notes_merge_remote_ref(o->ref, o->remote)))
 		return -1;
 	return 0;
@@ -115,7 +115,9 @@ static int remote_has_notes(const struct sync_options *o)
 {
 	const char *argv[] = { "git", "ls-remote", "--exit-code", o->remote,
 			       o->ref, NULL };
-	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	struct child c = {
+		.argv = argv, .capture = 1, .no_stdin = 1, .out = SBUF_INIT,
+	};
 	struct sbuf line = SBUF_INIT;
 	int status, found = 0;
 
@@ -140,7 +142,9 @@ static int fetch_notes(const struct sync_options *o, git_repository *repo)
 	const char *argv[] = { "git", "fetch", "--quiet", "--no-tags",
 			       "--no-write-fetch-head", o->remote, NULL,
 			       NULL };
-	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	struct child c = {
+		.argv = argv, .no_stdin = 1, .out = SBUF_INIT,
+	};
 	git_odb *odb = NULL;
 	int status;
 
@@ -243,7 +247,9 @@ static int add_refspec(const char *name, const char *spec, int push)
 {
 	struct sbuf key = SBUF_INIT;
 	const char *argv[] = { "git", "config", "--add", NULL, spec, NULL };
-	struct child c = { argv, NULL, 0, 1, 0, SBUF_INIT };
+	struct child c = {
+		.argv = argv, .no_stdin = 1, .out = SBUF_INIT,
+	};
 	int status;
 
 	sbuf_addf(&key, "remote.%s.%s", name, push ? "push" : "fetch");
@@ -306,7 +312,9 @@ static int push_notes(const struct sync_options *o)
 	const char *argv[] = { "git", "-c", "advice.pushUpdateRejected=false",
 			       "push", "--porcelain", "--quiet", o->remote,
 			       NULL, NULL };
-	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	struct child c = {
+		.argv = argv, .capture = 1, .no_stdin = 1, .out = SBUF_INIT,
+	};
 	int status, ret = -1;
 
 	sbuf_addf(&spec, "%s:%s", o->ref, o->ref);

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "model-codec.h"
 #include "notes-store.h"
+#include "repo-config.h"
 #include "sbuf.h"
 #include "coverage-vector.h"
 #include "xalloc.h"
@@ -1145,41 +1146,51 @@ static int read_note(struct sbuf *out, git_repository *repo, const char *ref,
 static void test_notes_ref_name(void **state)
 {
 	struct scratch *s = *state;
+	struct covopt_config yml;
 	git_config *cfg = NULL;
 	struct sbuf err = SBUF_INIT;
 	char *n;
 
 	unsetenv("COVOPT_NOTES_REF");
-	n = notes_store_ref_name(s->repo, NULL);
+	n = repo_notes_ref(s->repo, NULL, NULL);
 	assert_string_equal(n, "refs/notes/covopt");
 	free(n);
-	n = notes_store_ref_name(s->repo, "foo");
+	n = repo_notes_ref(s->repo, "foo", NULL);
 	assert_string_equal(n, "refs/notes/foo");
 	free(n);
-	n = notes_store_ref_name(s->repo, "notes/foo");
+	n = repo_notes_ref(s->repo, "notes/foo", NULL);
 	assert_string_equal(n, "refs/notes/foo");
 	free(n);
-	n = notes_store_ref_name(s->repo, "refs/notes/x/y");
+	n = repo_notes_ref(s->repo, "refs/notes/x/y", NULL);
 	assert_string_equal(n, "refs/notes/x/y");
 	free(n);
 	assert_int_equal(git_repository_config(&cfg, s->repo), 0);
 	assert_int_equal(git_config_set_string(cfg, "covopt.notesRef", "cfg"),
 			 0);
-	n = notes_store_ref_name(s->repo, NULL);
+	n = repo_notes_ref(s->repo, NULL, NULL);
 	assert_string_equal(n, "refs/notes/cfg");
 	free(n);
 	setenv("COVOPT_NOTES_REF", "env", 1);
-	n = notes_store_ref_name(s->repo, NULL);
+	n = repo_notes_ref(s->repo, NULL, NULL);
 	assert_string_equal(n, "refs/notes/env");
 	free(n);
-	n = notes_store_ref_name(s->repo, "opt");
+	n = repo_notes_ref(s->repo, "opt", NULL);
 	assert_string_equal(n, "refs/notes/opt");
 	free(n);
 	unsetenv("COVOPT_NOTES_REF");
 	assert_int_equal(git_config_delete_entry(cfg, "covopt.notesRef"), 0);
 	git_config_free(cfg);
+	config_init(&yml);
+	yml.notes_ref = xstrdup("notes/yml");
+	n = repo_notes_ref(s->repo, NULL, &yml);
+	assert_string_equal(n, "refs/notes/yml");
+	free(n);
+	n = repo_notes_ref(s->repo, "opt", &yml);
+	assert_string_equal(n, "refs/notes/opt");
+	free(n);
+	config_release(&yml);
 	capture_begin();
-	n = notes_store_ref_name(s->repo, "bad..name");
+	n = repo_notes_ref(s->repo, "bad..name", NULL);
 	capture_end(&err);
 	assert_null(n);
 	assert_non_null(strstr(err.buf, "'refs/notes/bad..name'"));

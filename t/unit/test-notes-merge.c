@@ -12,6 +12,7 @@
 #include <git2.h>
 #include "model.h"
 #include "model-codec.h"
+#include "model-merge.h"
 #include "notes-merge.h"
 #include "notes-store.h"
 #include "sbuf.h"
@@ -238,7 +239,7 @@ static void test_merge_models(void **state)
 		build(&a, &c->a);
 		build(&b, &c->b);
 		model_init(&out);
-		assert_int_equal(notes_merge_models(&out, &a, &b), 0);
+		assert_int_equal(model_merge(&out, &a, &b), 0);
 		render(&got, &out);
 		assert_string_equal(got.buf, c->expect);
 		model_release(&out);
@@ -640,7 +641,7 @@ static void test_find_nearest_any(void **state)
 			if (*at[k])
 				put(s, refs[k], at[k][0] - '0', &sp, NULL);
 		}
-		r = notes_find_nearest_any(&found, &distance, &note, s->repo,
+		r = notes_store_find_nearest_any(&found, &distance, &note, s->repo,
 					   "refs/notes/n", &s->commits[2],
 					   cases[i].max_depth);
 		assert_int_equal(r, cases[i].expect);

@@ -1,0 +1,127 @@
+/* record-commit.c - record one test run as the model of a commit: the steps of "git covopt record".
+ * Shared by "record" and "run --record", so neither starts another git-covopt to do it. */
+#include <stdio.h>
+#include <string.h>
+#include "ingest/coverage-db.h"
+#include "ingest/junit-xml.h"
+#include "model-codec.h"
+#include "model-merge.h"
+#include "notes-store.h"
+#include "record.h"
+#include "record-commit.h"
+#include "repo.h"
+#include "banned.h"
+
+/* What the note update callback needs; it may run more than once. */
+struct record_state {
+	const struct model *fresh;
+	const struct model *ancestor;	/* nearest ancestor's model, or NULL */
+	const char *commit_hex;
+	int partial;		/* keep the data of the tests not run */
+};
+
+static int update_note(struct sbuf *note, int exists, void *payload)
+{
+	struct record_state *st = payload;
+	struct model current, merged;
+	char what[128];
+	int ret = -1;
+
+	model_init(&current);
+	model_init(&merged);
+	snprintf(what, sizeof(what), "existing note for commit %s",
+		 st->commit_hex);
+	if (exists && model_decode(&current, note->buf, note->len, what) < 0)
+		goto cleanup;
+	(st->partial ? model_carry_forward_partial : model_carry_forward)(
+		&merged, st->fresh, exists ? &current : st->ancestor);
+	sbuf_reset(note);
+	ret = model_encode(note, &merged);
+cleanup:
+	model_release(&current);
+	model_release(&merged);
+	return ret;
+}
+
+/* Decode the model nearest to commit's first parent, if any (for carry-forward). */
+static int load_ancestor(struct model *out, int *found, git_repository *repo,
+			 const struct record_request *req,
+			 const git_commit *commit)
+{
+	struct sbuf note = SBUF_INIT;
+	git_oid at;
+	unsigned distance;
+	char what[128];
+	int ret;
+
+	*found = 0;
+	if (!git_commit_parentcount(commit))
+		return 0;
+	ret = notes_store_find_nearest_any(&at, &distance, &note, repo,
+					   req->notes_ref,
+					   git_commit_parent_id(commit, 0),
+					   req->search_depth ?
+					   req->search_depth - 1 : 0);
+	if (ret == 1) {
+		snprintf(what, sizeof(what), "note for commit %s",
+			 git_oid_tostr_s(&at));
+		ret = model_decode(out, note.buf, note.len, what);
+		*found = !ret;
+	}
+	sbuf_release(&note);
+	return ret < 0 ? -1 : 0;
+}
+
+static int load_run(struct coverage_data *cov, struct junit_report *junit,
+		    const struct record_request *req)
+{
+	for (size_t i = 0; i < req->coverage->nr; i++)
+		if (coverage_data_load(cov, req->coverage->items[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < req->junit->nr; i++)
+		if (junit_load(junit, req->junit->items[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int record_commit(struct record_result *out, git_repository *repo,
+		  const struct record_request *req)
+{
+	struct coverage_data cov = COVERAGE_DATA_INIT;
+	struct junit_report junit = JUNIT_REPORT_INIT;
+	struct model ancestor;
+	struct record_state st;
+	git_commit *commit = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	int has_ancestor = 0;
+	int ret = -1;
+
+	model_init(&out->model);
+	model_init(&ancestor);
+	if (repo_resolve_commit(&commit, repo, req->rev) < 0 ||
+	    load_run(&cov, &junit, req) < 0 ||
+	    record_build_model(&out->model, repo, commit, &cov, &junit,
+			       req->flag) < 0 ||
+	    load_ancestor(&ancestor, &has_ancestor, repo, req, commit) < 0)
+		goto cleanup;
+	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
+	st.fresh = &out->model;
+	st.ancestor = has_ancestor ? &ancestor : NULL;
+	st.commit_hex = hex;
+	st.partial = req->partial;
+	if (notes_store_update(repo, req->notes_ref, git_commit_id(commit),
+			       update_note, &st, "git covopt record") < 0)
+		goto cleanup;
+	ret = 0;
+cleanup:
+	model_release(&ancestor);
+	coverage_data_release(&cov);
+	junit_report_release(&junit);
+	git_commit_free(commit);
+	return ret;
+}
+
+void record_result_release(struct record_result *r)
+{
+	model_release(&r->model);
+}

@@ -1,0 +1,250 @@
+/* select-problem.c - the optimizer's problem for a selection: which tests compete, their weights and costs.
+ * A test's entries are the change's slots its signals reach; its prior adds run-all and recent failures. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "coverage-vector.h"
+#include "select-problem.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define MIN_COST 0.001
+#define FALLBACK_COST 1.0
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+double select_default_cost(const struct model *m)
+{
+	double *v = xmalloc(st_mult(m->tests_nr + 1, sizeof(double)));
+	size_t n = 0;
+	double med = FALLBACK_COST;
+
+	for (size_t i = 0; i < m->tests_nr; i++)
+		if (m->tests[i].cost > 0)
+			v[n++] = m->tests[i].cost;
+	if (n) {
+		qsort(v, n, sizeof(*v), cmp_double);
+		med = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	}
+	free(v);
+	return med > MIN_COST ? med : MIN_COST;
+}
+
+static int cmp_extra(const void *a, const void *b)
+{
+	const struct impact_extra *x = a, *y = b;
+
+	if (x->test != y->test)
+		return x->test < y->test ? -1 : 1;
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct opt_entry *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static void add_entry(struct select_problem *pb, uint32_t slot, float a)
+{
+	ALLOC_GROW(pb->entries, pb->entries_nr + 1, pb->entries_alloc);
+	pb->entries[pb->entries_nr].slot = slot;
+	pb->entries[pb->entries_nr].a = a;
+	pb->entries_nr++;
+}
+
+/* Sort the entries from first on by slot and merge duplicates (a capped at 1). */
+static void normalize_entries(struct select_problem *pb, size_t first)
+{
+	struct opt_entry *e = pb->entries + first;
+	size_t n = pb->entries_nr - first, out = 0;
+
+	if (n > 1)
+		qsort(e, n, sizeof(*e), cmp_entry);
+	for (size_t i = 0; i < n; i++) {
+		if (out && e[out - 1].slot == e[i].slot) {
+			float a = e[out - 1].a + e[i].a;
+
+			e[out - 1].a = a > 1 ? 1 : a;
+			continue;
+		}
+		e[out++] = e[i];
+	}
+	pb->entries_nr = first + out;
+}
+
+static void add_candidate(struct select_problem *pb, long test, double cost,
+			  double prior, size_t first)
+{
+	struct opt_candidate *c;
+
+	ALLOC_GROW(pb->cands, pb->cands_nr + 1, pb->cands_alloc);
+	ALLOC_GROW(pb->test_of, pb->cands_nr + 1, pb->test_of_alloc);
+	c = &pb->cands[pb->cands_nr];
+	c->cost = round(cost * SELECT_TICKS_PER_SECOND);
+	if (c->cost < 1)
+		c->cost = 1;
+	c->prior = prior;
+	c->first = first;
+	c->nr = pb->entries_nr - first;
+	pb->test_of[pb->cands_nr++] = test;
+}
+
+/* Bonus for tests that failed in recent recordings: 1/2 per step back. */
+static double failure_decay(uint32_t history)
+{
+	double v = 0, w = 1;
+
+	for (int k = 0; k < 8; k++, w /= 2)
+		if (history & (1u << k))
+			v += w;
+	return v;
+}
+
+/* The runner's collection says what exists; without one, the target does. */
+static int candidate_exists(const struct select_problem_input *in,
+			    const char *id)
+{
+	if (in->collected)
+		return strlist_find_sorted(in->collected, id) >= 0;
+	return in->exists(id, in->exists_payload);
+}
+
+static void add_model_tests(struct select_problem *pb,
+			    const struct select_problem_input *in,
+			    double prior_scale)
+{
+	const struct model *m = in->model;
+	const struct impact *imp = in->impact;
+	double unknown_cost = in->default_cost;
+	size_t x = 0;
+
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		const struct model_test *mt = &m->tests[i];
+		size_t first = pb->entries_nr;
+		struct covvec_iter it;
+		double prior;
+
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0)
+			if (imp->feature_slot[it.feature] >= 0)
+				add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
+					  (float)covvec_share(it.q));
+		for (; x < imp->extra_nr && imp->extra[x].test <= i; x++)
+			if (imp->extra[x].test == i)
+				add_entry(pb, imp->extra[x].slot,
+					  imp->extra[x].a);
+		if (imp->global_slot >= 0)
+			add_entry(pb, (uint32_t)imp->global_slot, 1.0f);
+		prior = imp->prior[i] * prior_scale;
+		if (in->run_all)
+			prior += prior_scale;
+		if (pb->entries_nr > first)
+			prior += 0.1 * prior_scale * failure_decay(mt->history);
+		if (imp->removed[i] || pb->forced[i] ||
+		    (pb->entries_nr == first && !prior) ||
+		    !candidate_exists(in, mt->id)) {
+			pb->entries_nr = first;
+			continue;
+		}
+		normalize_entries(pb, first);
+		add_candidate(pb, (long)i, mt->cost > 0 ? mt->cost : unknown_cost,
+			      prior, first);
+	}
+}
+
+/*
+ * New tests: those the runner collected and the model lacks, else those
+ * the change adds to test files (found by parsing). Sorted, unique.
+ */
+static void find_new_tests(struct select_problem *pb,
+			   const struct select_problem_input *in)
+{
+	const struct strlist *from = in->collected ? in->collected :
+						     &in->impact->new_tests;
+
+	for (size_t i = 0; i < from->nr; i++) {
+		const char *id = from->items[i];
+
+		if ((i && !strcmp(from->items[i - 1], id)) ||
+		    model_find_test(in->model, id) >= 0 ||
+		    strlist_find_sorted(in->always_run, id) >= 0)
+			continue;
+		ALLOC_GROW(pb->new_ids.items, pb->new_ids.nr + 1,
+			   pb->new_ids.alloc);
+		pb->new_ids.items[pb->new_ids.nr++] = (char *)id;
+	}
+}
+
+static void add_new_tests(struct select_problem *pb,
+			  const struct select_problem_input *in,
+			  double prior_scale)
+{
+	const struct strlist *ids = &pb->new_ids;
+
+	find_new_tests(pb, in);
+	for (size_t i = 0; i < ids->nr; i++) {
+		size_t first = pb->entries_nr;
+
+		if (!candidate_exists(in, ids->items[i]))
+			continue;
+		if (in->impact->global_slot >= 0)
+			add_entry(pb, (uint32_t)in->impact->global_slot, 1.0f);
+		add_candidate(pb, -1 - (long)i, in->default_cost, prior_scale,
+			      first);
+	}
+}
+
+void select_problem_build(struct select_problem *pb,
+			  const struct select_problem_input *in)
+{
+	struct impact *imp = in->impact;
+	const struct model *m = in->model;
+	double total = 0;
+
+	memset(pb, 0, sizeof(*pb));
+	pb->forced = xcalloc(m->tests_nr + 1, 1);
+	for (size_t i = 0; i < in->always_run->nr; i++) {
+		long k = model_find_test(m, in->always_run->items[i]);
+
+		if (k >= 0)
+			pb->forced[k] = 1;
+	}
+	pb->weight = xmalloc(st_mult(imp->slots_nr + 1, sizeof(double)));
+	for (size_t j = 0; j < imp->slots_nr; j++)
+		total += pb->weight[j] = imp->slots[j].weight;
+	if (imp->extra_nr > 1)
+		qsort(imp->extra, imp->extra_nr, sizeof(*imp->extra), cmp_extra);
+	add_model_tests(pb, in, 1 + total);
+	add_new_tests(pb, in, 1 + total);
+	pb->p.weight = pb->weight;
+	pb->p.slots_nr = imp->slots_nr;
+	pb->p.cands = pb->cands;
+	pb->p.cands_nr = pb->cands_nr;
+	pb->p.entries = pb->entries;
+	pb->p.entries_nr = pb->entries_nr;
+}
+
+void select_problem_release(struct select_problem *pb)
+{
+	free(pb->weight);
+	free(pb->cands);
+	free(pb->entries);
+	free(pb->test_of);
+	free(pb->forced);
+	free(pb->new_ids.items);
+}
+
+const char *select_problem_test_id(const struct select_problem *pb,
+				   const struct model *m, size_t c)
+{
+	long test = pb->test_of[c];
+
+	return test >= 0 ? m->tests[test].id : pb->new_ids.items[-1 - test];
+}
