@@ -1,7 +1,16 @@
 /* banned.h - turn unsafe libc calls into compile errors, as git does.
- * Included last by every source file through the build flags. */
+ * The build includes it first in every file (-include in AM_CPPFLAGS). */
 #ifndef COVOPT_BANNED_H
 #define COVOPT_BANNED_H
+
+/*
+ * Declare the banned functions before banning them: the headers that
+ * declare them are guarded, so a later #include of them is a no-op and
+ * never meets the macros below.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
 
 #define BANNED(func) sorry_##func##_is_a_banned_function
 

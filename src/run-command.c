@@ -1,6 +1,5 @@
 /* run-command.c - run git, pytest or a user's command from an argv array, never through a shell.
  * fork + execvp; a close-on-exec pipe tells the parent why exec failed, so it reports it. */
-#define _GNU_SOURCE		/* pipe2() */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>

@@ -1,6 +1,5 @@
 /* test-diff.c - unit tests for the change: unified diffs parsed against a base commit, and libgit2 diffs.
  * A throw-away repository is built with libgit2; the expected line ranges are those git diff -U0 prints. */
-#define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
