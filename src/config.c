@@ -838,7 +838,7 @@ int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
 		 const char *what)
 {
 	struct covopt_config tmp = { 0 };
-	struct walker w = { what, NULL, &tmp, 0, { 0, 0, 0 } };
+	struct walker w = { .what = what, .tmp = &tmp };
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *root;

@@ -51,7 +51,7 @@ struct change_set {
 	size_t nr, alloc;
 };
 
-#define CHANGE_SET_INIT { NULL, 0, 0 }
+#define CHANGE_SET_INIT { .items = NULL }
 
 enum diff_target {
 	DIFF_TO_WORKDIR,	/* base tree -> work tree (index included), like git diff <base> */

@@ -55,7 +55,8 @@ static const struct command *find_command(const char *name)
 static int have_page(const char *page)
 {
 	const char *argv[] = { "man", "-w", page, NULL };
-	struct child c = { argv, NULL, 1, 1, 0, SBUF_INIT };
+	struct child c = { .argv = argv, .capture = 1, .no_stdin = 1,
+			   .out = SBUF_INIT };
 	int found = run_command(&c) == 0;
 
 	sbuf_release(&c.out);

@@ -546,7 +546,7 @@ static void solve_budgeted(struct opt_work *w, struct opt_run *best,
 int optimizer_solve(struct opt_result *out, const struct opt_problem *p)
 {
 	struct opt_work w;
-	struct opt_run run = { NULL, NULL, 0, 0, 0, NULL };
+	struct opt_run run = { 0 };
 	int budgeted = !(p->budget < 0);
 	int targeted = p->target_share > 0;
 

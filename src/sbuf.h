@@ -13,7 +13,7 @@ struct sbuf {
 };
 
 extern char sbuf_slopbuf[];
-#define SBUF_INIT { 0, 0, sbuf_slopbuf }
+#define SBUF_INIT { .buf = sbuf_slopbuf }
 
 void sbuf_init(struct sbuf *sb, size_t hint);
 /* Free the contents; the buffer is empty and usable afterwards. */

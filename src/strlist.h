@@ -10,7 +10,7 @@ struct strlist {
 	size_t nr, alloc;
 };
 
-#define STRLIST_INIT { NULL, 0, 0 }
+#define STRLIST_INIT { .items = NULL }
 
 /* Append a copy of s; returns the copy (owned by the list). */
 char *strlist_append(struct strlist *list, const char *s);

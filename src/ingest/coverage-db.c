@@ -572,8 +572,7 @@ static void roll_back(struct coverage_data *data, size_t files_nr,
 
 int coverage_data_load(struct coverage_data *data, const char *path)
 {
-	struct loader ld = { data, path, NULL, { NULL, 0, 0 },
-			     { NULL, 0, 0 }, { NULL, 0, 0 } };
+	struct loader ld = { .data = data, .path = path };
 	size_t files_nr = data->files.nr, contexts_nr = data->contexts.nr;
 	size_t records_nr = data->records_nr;
 	struct file_index *fi;

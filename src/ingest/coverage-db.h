@@ -29,7 +29,7 @@ struct coverage_data {
 	void *file_index, *context_index;
 };
 
-#define COVERAGE_DATA_INIT { STRLIST_INIT, STRLIST_INIT, NULL, 0, 0, NULL, NULL }
+#define COVERAGE_DATA_INIT { .files = STRLIST_INIT, .contexts = STRLIST_INIT }
 
 /*
  * Load the coverage.py data file at path into data. Errors (each one line

@@ -22,7 +22,7 @@ struct junit_report {
 	double suite_time;	/* sum of <testsuite time=...> */
 };
 
-#define JUNIT_REPORT_INIT { NULL, 0, 0, 0.0 }
+#define JUNIT_REPORT_INIT { .cases = NULL }
 
 /*
  * Parse the JUnit XML file at path, appending its test cases to report.
