@@ -53,7 +53,7 @@
  *             outcomes  one byte per test: enum test_outcome
  *             histories one varint per test (<= UINT32_MAX)
  *             lengths   one varint per test: bytes of its signal
- *             signals   every test's signal (signal.h) back to back; the
+ *             signals   every test's signal (coverage-vector.h) back to back; the
  *                       lengths add up to its size
  * So costs keep microseconds only; everything else round-trips exactly.
  * The same model always encodes to the same bytes. Refuses (-1 after one

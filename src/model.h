@@ -62,7 +62,7 @@ struct model_feature {
  * varints, one per covered feature in increasing feature order, each
  * ((feature - previous_feature) << 4 | (q - 1)) where q in 1..16 is the
  * quantized share of the feature's executed lines the test ran and
- * previous_feature starts at 0. See signal.h.
+ * previous_feature starts at 0. See coverage-vector.h.
  */
 /* history bit: the test failed and passed on the same commit */
 #define MODEL_HISTORY_FLAKY ((uint32_t)1 << 31)
