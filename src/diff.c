@@ -149,7 +149,8 @@ static int is_regular(unsigned mode)
 struct compute {
 	git_repository *repo;
 	enum diff_target target;
-	const char *workdir;
+	const char *workdir;		/* set when new sides are in the work tree */
+	const struct diff_filter *filter;
 	git_diff_options text_opts;	/* for the diff of loaded contents */
 	struct sbuf path;
 };
@@ -258,7 +259,7 @@ static int load_sides(struct compute *c, struct file_change *fc,
 		sbuf_add(&fc->new_data, fc->old_data.buf, fc->old_data.len);
 		return 0;
 	}
-	if (c->target == DIFF_TO_WORKDIR)
+	if (c->workdir)
 		return load_workdir(c, &fc->new_data, &s->too_large,
 				    fc->new_path);
 	return load_blob(&fc->new_data, &s->too_large, c->repo,
@@ -352,7 +353,7 @@ static int fill_change(struct compute *c, struct file_change *fc,
 	if (fc->submodule || fc->binary)
 		return 0;
 	/* a conflicted index entry has no blob of its own */
-	if (fc->new_path && c->target != DIFF_TO_WORKDIR &&
+	if (fc->new_path && !c->workdir &&
 	    is_regular(d->new_file.mode) && git_oid_is_zero(&d->new_file.id)) {
 		fc->binary = 1;
 		return 0;
@@ -379,13 +380,26 @@ done:
 	return ret;
 }
 
+static int wanted(const struct compute *c, const git_diff_delta *d)
+{
+	const struct diff_filter *f = c->filter;
+
+	if (!f || !f->keep)
+		return 1;
+	return (d->new_file.path && f->keep(d->new_file.path, f->payload)) ||
+	       (d->old_file.path && f->keep(d->old_file.path, f->payload));
+}
+
 static int add_delta(struct compute *c, struct change_set *out,
 		     const git_diff_delta *d)
 {
 	struct file_change fc;
-	enum change_status status;
+	enum change_status status = CHANGE_ADDED;
 
-	if (!map_status(d->status, &status))
+	if (c->target == DIFF_UNTRACKED ? d->status != GIT_DELTA_UNTRACKED :
+	    !map_status(d->status, &status))
+		return 0;
+	if (!wanted(c, d))
 		return 0;
 	file_change_init(&fc);
 	fc.status = status;
@@ -416,6 +430,14 @@ static int make_diff(git_diff **diff, struct compute *c, git_tree *base_tree,
 		if (git_diff_tree_to_workdir_with_index(diff, c->repo,
 							base_tree, opts) < 0)
 			return error_git("cannot diff the work tree");
+		return 0;
+	case DIFF_UNTRACKED:
+		c->workdir = git_repository_workdir(c->repo);
+		if (!c->workdir)
+			return error("cannot list untracked files: "
+				     "bare repository");
+		if (git_diff_index_to_workdir(diff, c->repo, NULL, opts) < 0)
+			return error_git("cannot list untracked files");
 		return 0;
 	case DIFF_TO_INDEX:
 		if (git_diff_tree_to_index(diff, c->repo, base_tree, NULL,
@@ -450,6 +472,16 @@ int diff_compute(struct change_set *out, git_repository *repo,
 		 const git_commit *base, const git_commit *head,
 		 enum diff_target target, const struct strlist *pathspec)
 {
+	return diff_compute_filtered(out, repo, base, head, target, pathspec,
+				     NULL);
+}
+
+int diff_compute_filtered(struct change_set *out, git_repository *repo,
+			  const git_commit *base, const git_commit *head,
+			  enum diff_target target,
+			  const struct strlist *pathspec,
+			  const struct diff_filter *filter)
+{
 	struct compute c;
 	git_diff_options opts;
 	git_diff_find_options find;
@@ -461,16 +493,21 @@ int diff_compute(struct change_set *out, git_repository *repo,
 	memset(&c, 0, sizeof(c));
 	c.repo = repo;
 	c.target = target;
+	c.filter = filter;
 	sbuf_init(&c.path, 0);
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_options_init(&c.text_opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (base && git_commit_tree(&base_tree, base) < 0) {
+	if (base && target != DIFF_UNTRACKED &&
+	    git_commit_tree(&base_tree, base) < 0) {
 		error_git("cannot read the tree of commit '%s'",
 			  git_oid_tostr_s(git_commit_id(base)));
 		goto cleanup;
 	}
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (target == DIFF_UNTRACKED)
+		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED |
+			      GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	opts.context_lines = 0;
 	opts.interhunk_lines = 0;
 	if (pathspec && pathspec->nr) {
@@ -483,7 +520,7 @@ int diff_compute(struct change_set *out, git_repository *repo,
 	if (make_diff(&diff, &c, base_tree, head, &opts) < 0)
 		goto cleanup;
 	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
-	if (git_diff_find_similar(diff, &find) < 0) {
+	if (target != DIFF_UNTRACKED && git_diff_find_similar(diff, &find) < 0) {
 		error_git("cannot detect renames");
 		goto cleanup;
 	}

@@ -57,6 +57,13 @@ enum diff_target {
 	DIFF_TO_WORKDIR,	/* base tree -> work tree (index included), like git diff <base> */
 	DIFF_TO_INDEX,		/* base tree -> index, like git diff --cached <base> */
 	DIFF_TO_TREE,		/* base tree -> head tree, like git diff <base> <head> */
+	DIFF_UNTRACKED,		/* work tree files git neither tracks nor ignores, as added */
+};
+
+/* Which changed files to load: keep(path) for the new or the old path. */
+struct diff_filter {
+	int (*keep)(const char *path, void *payload);
+	void *payload;
 };
 
 /*
@@ -68,6 +75,18 @@ enum diff_target {
 int diff_compute(struct change_set *out, git_repository *repo,
 		 const git_commit *base, const git_commit *head,
 		 enum diff_target target, const struct strlist *pathspec);
+
+/*
+ * diff_compute() with only the files filter keeps (NULL keeps all): the
+ * others are neither loaded nor listed. DIFF_UNTRACKED ignores base and
+ * head and lists the untracked files (in untracked directories too) that
+ * .gitignore does not exclude, each as CHANGE_ADDED.
+ */
+int diff_compute_filtered(struct change_set *out, git_repository *repo,
+			  const git_commit *base, const git_commit *head,
+			  enum diff_target target,
+			  const struct strlist *pathspec,
+			  const struct diff_filter *filter);
 
 /*
  * Parse a unified diff (git diff or diff -u output; "a/" and "b/" prefixes

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "budget.h"
 #include "model-codec.h"
+#include "new-tests.h"
 #include "notes-store.h"
 #include "optimizer.h"
 #include "repo.h"
@@ -111,6 +112,72 @@ static int read_changes(struct selection *s, git_repository *repo,
 					 strcmp(o->diff_file, "-") ?
 					 o->diff_file : "<stdin>");
 	sbuf_release(&patch);
+	return ret;
+}
+
+/* ---------------------------------------------------------------- new tests */
+
+struct test_files {
+	const struct model *model;
+	const struct strlist *test_patterns;
+};
+
+/* diff_filter's keep: only test files are read. */
+static int keep_test_file(const char *path, void *payload)
+{
+	const struct test_files *tf = payload;
+
+	return impact_is_test_file(tf->model, tf->test_patterns, path);
+}
+
+/*
+ * Tests the model cannot know besides the change's own: those added
+ * between the model's commit and the base, and (work tree target, no
+ * collection) those in untracked test files .gitignore does not exclude.
+ */
+static int find_tests_beyond_change(struct selection *s,
+				    git_repository *repo,
+				    const git_commit *base,
+				    const struct select_options *o)
+{
+	struct test_files tf = { .model = &s->model,
+				 .test_patterns = &o->config->test_patterns };
+	struct diff_filter filter = { .keep = keep_test_file, .payload = &tf };
+	struct change_set since = CHANGE_SET_INIT, untracked = CHANGE_SET_INIT;
+	struct new_tests_input in = { .model = &s->model,
+				      .change = &s->changes,
+				      .test_patterns = tf.test_patterns };
+	struct new_tests_count n;
+	git_commit *model_commit = NULL;
+	git_oid at;
+	int ret = -1;
+
+	if (s->distance) {
+		if (git_oid_fromstr(&at, s->model_hex) < 0 ||
+		    git_commit_lookup(&model_commit, repo, &at) < 0) {
+			error_git("cannot read the model's commit '%s'",
+				  s->model_hex);
+			goto cleanup;
+		}
+		if (diff_compute_filtered(&since, repo, model_commit, base,
+					  DIFF_TO_TREE, NULL, &filter) < 0)
+			goto cleanup;
+		in.since = &since;
+	}
+	if (!strcmp(s->target, "worktree") && !o->collected) {
+		if (diff_compute_filtered(&untracked, repo, NULL, NULL,
+					  DIFF_UNTRACKED, &o->pathspec,
+					  &filter) < 0)
+			goto cleanup;
+		in.untracked = &untracked;
+	}
+	ret = new_tests_find(&s->impact, &n, &in);
+	s->new_since_model = n.since;
+	s->new_untracked = n.untracked;
+cleanup:
+	change_set_release(&since);
+	change_set_release(&untracked);
+	git_commit_free(model_commit);
 	return ret;
 }
 
@@ -418,6 +485,7 @@ int select_run(struct selection *s, git_repository *repo,
 	io.test_patterns = &o->config->test_patterns;
 	s->run_all = wants_run_all(repo, head);
 	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
+	    find_tests_beyond_change(s, repo, base, o) < 0 ||
 	    target_open(&t, repo, head, s->target) < 0)
 		goto cleanup;
 	ret = optimize(s, &t, o);

@@ -255,6 +255,8 @@ static void test_verbose(void **state)
 	memcpy(s.model_hex, "0123456789abcdef", 17);
 	memcpy(s.base_hex, "fedcba9876543210", 17);
 	s.distance = 1;
+	s.new_since_model = 1;
+	s.new_untracked = 2;
 	s.impact.slots = &slot;
 	s.impact.slots_nr = 1;
 	s.impact.files_changed = 1;
@@ -276,6 +278,8 @@ static void test_verbose(void **state)
 	assert_string_equal(buf,
 		"model: commit 0123456789ab, 1 commit before the base "
 		"fedcba987654\n"
+		"1 test added since the model's commit\n"
+		"2 tests in untracked files\n"
 		"change: fedcba987654 -> worktree: 1 file, 1 feature changed, "
 		"1 change slot\n"
 		"  changed m.py::f                                            "
