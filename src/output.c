@@ -52,6 +52,14 @@ static int refuse_newline(const char *id, const char *instead)
 	return ret;
 }
 
+int output_check_one_a_line(const char *const *ids, size_t nr, size_t stride,
+			    const char *instead)
+{
+	const char *bad = id_with_newline(ids, nr, stride);
+
+	return bad ? refuse_newline(bad, instead) : 0;
+}
+
 static void json_list(struct json_writer *w, const char *key,
 		      const struct strlist *list)
 {

@@ -12,6 +12,7 @@
 #include "new-tests.h"
 #include "notes-store.h"
 #include "optimizer.h"
+#include "output.h"
 #include "repo.h"
 #include "repo-config.h"
 #include "select.h"
@@ -533,9 +534,17 @@ void selection_shard(struct selection *s, uint32_t k, uint32_t n)
 
 int selection_write_rest(const struct selection *s, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	struct sbuf why = SBUF_INIT;
+	FILE *f;
 	int ret = 0;
 
+	sbuf_addf(&why, "cannot write it to '%s', one id a line", path);
+	ret = output_check_one_a_line((const char *const *)s->to_skip.items,
+				      s->to_skip.nr, sizeof(char *), why.buf);
+	sbuf_release(&why);
+	if (ret)
+		return -1;
+	f = fopen(path, "w");
 	if (!f)
 		return error("cannot write '%s': %s", path, strerror(errno));
 	for (size_t i = 0; i < s->to_skip.nr; i++)

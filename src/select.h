@@ -95,7 +95,9 @@ int select_apply_config(struct select_options *o, git_repository *repo,
 /* Keep only the chosen tests that fall in part k of n (balanced by cost). */
 void selection_shard(struct selection *s, uint32_t k, uint32_t n);
 
-/* Write the known tests not chosen, one a line, to path. 0 or -1. */
+/* Write the known tests not chosen, one a line, to path. 0, or -1 after
+ * one error line: the file cannot be written, or an id holds a newline
+ * (then path is left alone). */
 int selection_write_rest(const struct selection *s, const char *path);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "output.h"
 #include "xalloc.h"
@@ -297,6 +298,36 @@ static void test_verbose(void **state)
 	free_selection(&s);
 }
 
+/* --rest: one id a line; an id with a newline is refused before the file is touched. */
+static void test_rest(void **state)
+{
+	static const struct output_case good = { .skip = { "t.py::test_x[a b]",
+							   "t.py::test_y" } };
+	static const struct output_case bad = { .skip = { "t.py::test_a",
+							  "t.py::test_x[a\nb]" } };
+	char path[] = "/tmp/covopt-rest-XXXXXX";
+	struct sbuf got = SBUF_INIT;
+	struct selection s;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	make_selection(&s, &good);
+	assert_int_equal(selection_write_rest(&s, path), 0);
+	free_selection(&s);
+	assert_int_equal(sbuf_read_file(&got, path, 1024), 0);
+	assert_string_equal(got.buf, "t.py::test_x[a b]\nt.py::test_y\n");
+	make_selection(&s, &bad);
+	assert_int_equal(selection_write_rest(&s, path), -1);
+	free_selection(&s);
+	sbuf_reset(&got);
+	assert_int_equal(sbuf_read_file(&got, path, 1024), 0);
+	assert_string_equal(got.buf, "t.py::test_x[a b]\nt.py::test_y\n");
+	sbuf_release(&got);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_verbose),
+		cmocka_unit_test(test_rest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
