@@ -17,6 +17,17 @@
 int runner_collect(struct strlist *out, const struct runner_config *r);
 
 /*
+ * The ids in len bytes of text a collector printed, appended to out as
+ * runner_collect() takes them: pytest: ids one a line up to the summary,
+ * where a line that cannot begin a node id continues the one before it
+ * (a newline in a parametrize id): such ids are left out and counted in
+ * *split; command: every line that is not blank. A trailing CR is
+ * dropped. Returns 0, or -1 with an error on a NUL byte.
+ */
+int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
+		     size_t len, const struct runner_config *r);
+
+/*
  * Execute the tests ids (in the given order) and return the runner's exit
  * status: pytest: "python -m pytest [--cov=<coverage_root>
  * --cov-context=test when with_coverage] <execute_options> <ids>";
