@@ -380,14 +380,22 @@ done:
 	return ret;
 }
 
-static int wanted(const struct compute *c, const git_diff_delta *d)
+/* Where the filter sends delta d: out, the untracked set, or NULL. */
+static struct change_set *destination(const struct compute *c,
+				      struct change_set *out,
+				      const git_diff_delta *d)
 {
 	const struct diff_filter *f = c->filter;
 
-	if (!f || !f->keep)
-		return 1;
-	return (d->new_file.path && f->keep(d->new_file.path, f->payload)) ||
-	       (d->old_file.path && f->keep(d->old_file.path, f->payload));
+	if (d->status == GIT_DELTA_UNTRACKED)
+		return f && f->untracked && f->keep_untracked &&
+		       f->keep_untracked(d->new_file.path, f->payload) ?
+		       f->untracked : NULL;
+	if (!f || !f->keep ||
+	    (d->new_file.path && f->keep(d->new_file.path, f->payload)) ||
+	    (d->old_file.path && f->keep(d->old_file.path, f->payload)))
+		return out;
+	return NULL;
 }
 
 static int add_delta(struct compute *c, struct change_set *out,
@@ -396,10 +404,10 @@ static int add_delta(struct compute *c, struct change_set *out,
 	struct file_change fc;
 	enum change_status status = CHANGE_ADDED;
 
-	if (c->target == DIFF_UNTRACKED ? d->status != GIT_DELTA_UNTRACKED :
-	    !map_status(d->status, &status))
+	if (d->status != GIT_DELTA_UNTRACKED && !map_status(d->status, &status))
 		return 0;
-	if (!wanted(c, d))
+	out = destination(c, out, d);
+	if (!out)
 		return 0;
 	file_change_init(&fc);
 	fc.status = status;
@@ -430,14 +438,6 @@ static int make_diff(git_diff **diff, struct compute *c, git_tree *base_tree,
 		if (git_diff_tree_to_workdir_with_index(diff, c->repo,
 							base_tree, opts) < 0)
 			return error_git("cannot diff the work tree");
-		return 0;
-	case DIFF_UNTRACKED:
-		c->workdir = git_repository_workdir(c->repo);
-		if (!c->workdir)
-			return error("cannot list untracked files: "
-				     "bare repository");
-		if (git_diff_index_to_workdir(diff, c->repo, NULL, opts) < 0)
-			return error_git("cannot list untracked files");
 		return 0;
 	case DIFF_TO_INDEX:
 		if (git_diff_tree_to_index(diff, c->repo, base_tree, NULL,
@@ -498,14 +498,13 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_options_init(&c.text_opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_find_options_init(&find, GIT_DIFF_FIND_OPTIONS_VERSION);
-	if (base && target != DIFF_UNTRACKED &&
-	    git_commit_tree(&base_tree, base) < 0) {
+	if (base && git_commit_tree(&base_tree, base) < 0) {
 		error_git("cannot read the tree of commit '%s'",
 			  git_oid_tostr_s(git_commit_id(base)));
 		goto cleanup;
 	}
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
-	if (target == DIFF_UNTRACKED)
+	if (target == DIFF_TO_WORKDIR && filter && filter->untracked)
 		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED |
 			      GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	opts.context_lines = 0;
@@ -520,7 +519,7 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 	if (make_diff(&diff, &c, base_tree, head, &opts) < 0)
 		goto cleanup;
 	find.flags = GIT_DIFF_FIND_RENAMES | GIT_DIFF_FIND_COPIES;
-	if (target != DIFF_UNTRACKED && git_diff_find_similar(diff, &find) < 0) {
+	if (git_diff_find_similar(diff, &find) < 0) {
 		error_git("cannot detect renames");
 		goto cleanup;
 	}
@@ -529,10 +528,15 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 		if (add_delta(&c, out, git_diff_get_delta(diff, i)) < 0)
 			goto cleanup;
 	change_set_sort(out);
+	if (filter && filter->untracked)
+		change_set_sort(filter->untracked);
 	ret = 0;
 cleanup:
-	if (ret)
+	if (ret) {
 		change_set_release(out);
+		if (filter && filter->untracked)
+			change_set_release(filter->untracked);
+	}
 	sbuf_release(&c.path);
 	git_diff_free(diff);
 	git_tree_free(base_tree);

@@ -57,12 +57,19 @@ enum diff_target {
 	DIFF_TO_WORKDIR,	/* base tree -> work tree (index included), like git diff <base> */
 	DIFF_TO_INDEX,		/* base tree -> index, like git diff --cached <base> */
 	DIFF_TO_TREE,		/* base tree -> head tree, like git diff <base> <head> */
-	DIFF_UNTRACKED,		/* work tree files git neither tracks nor ignores, as added */
 };
 
-/* Which changed files to load: keep(path) for the new or the old path. */
+/* Which files diff_compute_filtered() lists and loads. */
 struct diff_filter {
+	/* A changed file is kept if keep() keeps its new or its old path
+	 * (NULL: every file). */
 	int (*keep)(const char *path, void *payload);
+	/* With DIFF_TO_WORKDIR and untracked: the untracked files (in
+	 * untracked directories too) that .gitignore does not exclude and
+	 * keep_untracked() keeps go to *untracked as CHANGE_ADDED, from the
+	 * same walk of the work tree. */
+	int (*keep_untracked)(const char *path, void *payload);
+	struct change_set *untracked;
 	void *payload;
 };
 
@@ -78,9 +85,8 @@ int diff_compute(struct change_set *out, git_repository *repo,
 
 /*
  * diff_compute() with only the files filter keeps (NULL keeps all): the
- * others are neither loaded nor listed. DIFF_UNTRACKED ignores base and
- * head and lists the untracked files (in untracked directories too) that
- * .gitignore does not exclude, each as CHANGE_ADDED.
+ * others are neither loaded nor listed; and, as filter says, the work
+ * tree's untracked files. Both sets are released on error.
  */
 int diff_compute_filtered(struct change_set *out, git_repository *repo,
 			  const git_commit *base, const git_commit *head,

@@ -89,9 +89,32 @@ cleanup:
 	return ret;
 }
 
-static int read_changes(struct selection *s, git_repository *repo,
-			const git_commit *base, const git_commit *head,
-			const struct select_options *o)
+/* ---------------------------------------------------------------- change */
+
+struct test_files {
+	const struct model *model;
+	const struct strlist *test_patterns;
+};
+
+/* diff_filter's keep: only test files are listed and read. */
+static int keep_test_file(const char *path, void *payload)
+{
+	const struct test_files *tf = payload;
+
+	return impact_is_test_file(tf->model, tf->test_patterns, path);
+}
+
+/* Untracked test files are new tests, unless the runner collected the suite. */
+static int lists_untracked(const struct selection *s,
+			   const struct select_options *o)
+{
+	return !strcmp(s->target, "worktree") && !o->collected;
+}
+
+/* The change into s->changes; the untracked test files, if listed, into untracked. */
+static int read_changes(struct selection *s, struct change_set *untracked,
+			git_repository *repo, const git_commit *base,
+			const git_commit *head, const struct select_options *o)
 {
 	struct sbuf patch = SBUF_INIT;
 	int ret;
@@ -99,9 +122,18 @@ static int read_changes(struct selection *s, git_repository *repo,
 	if (!o->diff_file) {
 		enum diff_target t = head ? DIFF_TO_TREE :
 				     o->cached ? DIFF_TO_INDEX : DIFF_TO_WORKDIR;
+		struct test_files tf = {
+			.model = &s->model,
+			.test_patterns = &o->config->test_patterns,
+		};
+		struct diff_filter filter = {
+			.keep_untracked = keep_test_file,
+			.untracked = lists_untracked(s, o) ? untracked : NULL,
+			.payload = &tf,
+		};
 
-		return diff_compute(&s->changes, repo, base, head, t,
-				    &o->pathspec);
+		return diff_compute_filtered(&s->changes, repo, base, head, t,
+					     &o->pathspec, &filter);
 	}
 	if (strcmp(o->diff_file, "-"))
 		ret = sbuf_read_file(&patch, o->diff_file, DIFF_MAX_PATCH);
@@ -116,37 +148,24 @@ static int read_changes(struct selection *s, git_repository *repo,
 	return ret;
 }
 
-/* ---------------------------------------------------------------- new tests */
-
-struct test_files {
-	const struct model *model;
-	const struct strlist *test_patterns;
-};
-
-/* diff_filter's keep: only test files are read. */
-static int keep_test_file(const char *path, void *payload)
-{
-	const struct test_files *tf = payload;
-
-	return impact_is_test_file(tf->model, tf->test_patterns, path);
-}
-
 /*
  * Tests the model cannot know besides the change's own: those added
- * between the model's commit and the base, and (work tree target, no
- * collection) those in untracked test files .gitignore does not exclude.
+ * between the model's commit and the base, and those in the untracked
+ * test files read_changes() listed (NULL: none listed).
  */
 static int find_tests_beyond_change(struct selection *s,
 				    git_repository *repo,
 				    const git_commit *base,
+				    const struct change_set *untracked,
 				    const struct select_options *o)
 {
 	struct test_files tf = { .model = &s->model,
 				 .test_patterns = &o->config->test_patterns };
 	struct diff_filter filter = { .keep = keep_test_file, .payload = &tf };
-	struct change_set since = CHANGE_SET_INIT, untracked = CHANGE_SET_INIT;
+	struct change_set since = CHANGE_SET_INIT;
 	struct new_tests_input in = { .model = &s->model,
 				      .change = &s->changes,
+				      .untracked = untracked,
 				      .test_patterns = tf.test_patterns };
 	struct new_tests_count n;
 	git_commit *model_commit = NULL;
@@ -165,19 +184,11 @@ static int find_tests_beyond_change(struct selection *s,
 			goto cleanup;
 		in.since = &since;
 	}
-	if (!strcmp(s->target, "worktree") && !o->collected) {
-		if (diff_compute_filtered(&untracked, repo, NULL, NULL,
-					  DIFF_UNTRACKED, &o->pathspec,
-					  &filter) < 0)
-			goto cleanup;
-		in.untracked = &untracked;
-	}
 	ret = new_tests_find(&s->impact, &n, &in);
 	s->new_since_model = n.since;
 	s->new_untracked = n.untracked;
 cleanup:
 	change_set_release(&since);
-	change_set_release(&untracked);
 	git_commit_free(model_commit);
 	return ret;
 }
@@ -456,6 +467,7 @@ int select_run(struct selection *s, git_repository *repo,
 
 	git_commit *base = NULL, *head = NULL;
 	struct impact_options io;
+	struct change_set untracked = CHANGE_SET_INIT;
 	struct target t;
 	int ret = -1;
 
@@ -479,18 +491,20 @@ int select_run(struct selection *s, git_repository *repo,
 	}
 	s->default_cost = select_default_cost(&s->model);
 	if (found < 0 || set_budget(s, o) < 0 ||
-	    read_changes(s, repo, base, head, o) < 0)
+	    read_changes(s, &untracked, repo, base, head, o) < 0)
 		goto cleanup;
 	io.global_paths = &o->config->global_paths;
 	io.ignore_paths = &o->config->ignore_paths;
 	io.test_patterns = &o->config->test_patterns;
 	s->run_all = wants_run_all(repo, head);
 	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
-	    find_tests_beyond_change(s, repo, base, o) < 0 ||
+	    find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
+				     &untracked : NULL, o) < 0 ||
 	    target_open(&t, repo, head, s->target) < 0)
 		goto cleanup;
 	ret = optimize(s, &t, o);
 cleanup:
+	change_set_release(&untracked);
 	target_close(&t);
 	git_commit_free(base);
 	git_commit_free(head);
