@@ -55,9 +55,10 @@ static size_t model_tests_of(const struct model *m, const char *id,
 	*exact = model_find_test(m, id);
 	*lo = sorted_first_str(m->tests, m->tests_nr, sizeof(*m->tests),
 			       offsetof(struct model_test, id), prefix.buf);
-	for (*hi = *lo; *hi < m->tests_nr &&
-	     !strncmp(m->tests[*hi].id, prefix.buf, prefix.len); (*hi)++)
-		;
+	*hi = *lo;
+	while (*hi < m->tests_nr &&
+	       !strncmp(m->tests[*hi].id, prefix.buf, prefix.len))
+		(*hi)++;
 	sbuf_release(&prefix);
 	return (*exact >= 0) + (*hi - *lo);
 }

@@ -9,10 +9,10 @@
 /*
  * Collect the ids of every test of the suite into out (sorted, unique):
  * pytest: "python -m pytest -q --collect-only -p no:cacheprovider
- * <collect_options>" and the node ids from its output lines (lines holding
- * "::", before the summary); command: collect_command's stdout, one id a
- * line, blank lines skipped. Returns 0, or -1 with an error naming the
- * runner when the command cannot run or exits non-zero.
+ * <collect_options>" and the node ids of its output; command:
+ * collect_command's stdout; both read by runner_parse_ids(), ids split by
+ * a newline left out with a warning. Returns 0, or -1 with an error
+ * naming the runner when the command cannot run or exits non-zero.
  */
 int runner_collect(struct strlist *out, const struct runner_config *r);
 
