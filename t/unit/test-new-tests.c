@@ -229,6 +229,56 @@ static void test_change_has_the_last_word(void **state)
 	model_release(&m);
 }
 
+/* ... with test_gone's cases changed: its model ids may be gone. */
+static const char RECASED[] =
+	"import pytest\n"
+	"\n"
+	"def helper():\n"
+	"    return 1\n"
+	"\n"
+	"def test_old():\n"
+	"    assert helper()\n"
+	"\n"
+	"@pytest.mark.parametrize('v', [1, 3])\n"
+	"def test_gone(v):\n"
+	"    assert v\n"
+	"\n"
+	"class TestKept:\n"
+	"    def test_kept(self):\n"
+	"        assert 1\n";
+
+static void test_changed_cases(void **state)
+{
+	static const char *const want[] = { "t/test_t.py::test_gone", NULL };
+	struct change_set since = CHANGE_SET_INIT;
+	struct new_tests_input in = { .since = &since,
+				      .test_patterns = &patterns };
+	struct new_tests_count n;
+	struct impact imp;
+	struct model m;
+
+	(void)state;
+	build_model(&m);
+	in.model = &m;
+	impact_for(&imp, &m);
+	add_change(&since, CHANGE_MODIFIED, "t/test_t.py", BEFORE,
+		   "t/test_t.py", RECASED);
+	assert_int_equal(new_tests_find(&imp, &n, &in), 0);
+	/* the function's id stands for its cases; it was not added */
+	assert_list(&imp.new_tests, want);
+	assert_int_equal(n.since, 0);
+	assert_int_equal(imp.removed[0], 0);
+	assert_int_equal(imp.removed[1], 1);
+	assert_int_equal(imp.removed[2], 1);
+	assert_int_equal(imp.removed[3], 0);
+	assert_int_equal(imp.notes.nr, 1);
+	assert_string_equal(imp.notes.items[0], "changed since the model's "
+			    "commit, run whole: t/test_t.py::test_gone");
+	impact_release(&imp);
+	change_set_release(&since);
+	model_release(&m);
+}
+
 static void test_deleted_and_binary(void **state)
 {
 	struct change_set since = CHANGE_SET_INIT;
@@ -297,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_ids_of_source),
 		cmocka_unit_test(test_added_and_deleted_since),
 		cmocka_unit_test(test_change_has_the_last_word),
+		cmocka_unit_test(test_changed_cases),
 		cmocka_unit_test(test_deleted_and_binary),
 		cmocka_unit_test(test_untracked),
 	};
