@@ -31,7 +31,9 @@ struct new_tests_count {
  * untracked, counting them in *n; those already in imp->new_tests (new
  * in the change itself) are not counted again. Model tests of a test
  * function the model's commit defined and the target no longer does are
- * marked in imp->removed. Returns 0, or -1 after an error.
+ * marked in imp->removed; so are the parametrized ids of a test function
+ * whose definition changed, whose own id then joins imp->new_tests
+ * (uncounted, with a line in imp->notes). Returns 0, or -1 after an error.
  */
 int new_tests_find(struct impact *imp, struct new_tests_count *n,
 		   const struct new_tests_input *in);
