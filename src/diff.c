@@ -151,6 +151,7 @@ struct compute {
 	enum diff_target target;
 	const char *workdir;		/* set when new sides are in the work tree */
 	const struct diff_filter *filter;
+	struct strlist untracked_dirs;	/* "dir/" entries the walk kept */
 	git_diff_options text_opts;	/* for the diff of loaded contents */
 	struct sbuf path;
 };
@@ -380,17 +381,25 @@ done:
 	return ret;
 }
 
-/* Where the filter sends delta d: out, the untracked set, or NULL. */
-static struct change_set *destination(const struct compute *c,
+/* Where the filter sends delta d: out, the untracked set, or NULL (an
+ * untracked directory it keeps goes to c->untracked_dirs). */
+static struct change_set *destination(struct compute *c,
 				      struct change_set *out,
 				      const git_diff_delta *d)
 {
 	const struct diff_filter *f = c->filter;
+	const char *path = d->new_file.path;
 
-	if (d->status == GIT_DELTA_UNTRACKED)
-		return f && f->untracked && f->keep_untracked &&
-		       f->keep_untracked(d->new_file.path, f->payload) ?
-		       f->untracked : NULL;
+	if (d->status == GIT_DELTA_UNTRACKED) {
+		if (!f || !f->untracked || !f->keep_untracked ||
+		    !f->keep_untracked(path, f->payload))
+			return NULL;
+		if (*path && path[strlen(path) - 1] == '/') {
+			strlist_append(&c->untracked_dirs, path);
+			return NULL;
+		}
+		return f->untracked;
+	}
 	if (!f || !f->keep ||
 	    (d->new_file.path && f->keep(d->new_file.path, f->payload)) ||
 	    (d->old_file.path && f->keep(d->old_file.path, f->payload)))
@@ -462,6 +471,41 @@ static int make_diff(git_diff **diff, struct compute *c, git_tree *base_tree,
 }
 
 /*
+ * The files of the untracked directories the first walk kept, from a walk
+ * of those directories alone: a directory the filter refused (a virtual
+ * environment, say) is never entered.
+ */
+static int add_untracked_dirs(struct compute *c)
+{
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	int ret = -1;
+
+	if (!c->untracked_dirs.nr)
+		return 0;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	opts.pathspec.strings = c->untracked_dirs.items;
+	opts.pathspec.count = c->untracked_dirs.nr;
+	if (git_diff_index_to_workdir(&diff, c->repo, NULL, &opts) < 0) {
+		error_git("cannot list untracked files");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status != GIT_DELTA_UNTRACKED)
+			continue;
+		if (add_delta(c, NULL, d) < 0)
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	git_diff_free(diff);
+	return ret;
+}
+
+/*
  * A NULL base stands for the empty tree (the parent of a root commit).
  * The file list comes from libgit2 without loading contents (apart from
  * rename candidates); then each changed file is loaded once and its lines
@@ -504,9 +548,14 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 		goto cleanup;
 	}
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	/* Untracked directories are entered in a walk of their own, unless
+	 * paths are given: libgit2 matches "dir/" against them, not its
+	 * files; the walk is then narrow anyway. */
 	if (target == DIFF_TO_WORKDIR && filter && filter->untracked)
 		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED |
-			      GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+			      (pathspec && pathspec->nr ?
+			       GIT_DIFF_RECURSE_UNTRACKED_DIRS :
+			       GIT_DIFF_ENABLE_FAST_UNTRACKED_DIRS);
 	opts.context_lines = 0;
 	opts.interhunk_lines = 0;
 	if (pathspec && pathspec->nr) {
@@ -527,6 +576,8 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 	for (size_t i = 0; i < n; i++)
 		if (add_delta(&c, out, git_diff_get_delta(diff, i)) < 0)
 			goto cleanup;
+	if (add_untracked_dirs(&c) < 0)
+		goto cleanup;
 	change_set_sort(out);
 	if (filter && filter->untracked)
 		change_set_sort(filter->untracked);
@@ -538,6 +589,7 @@ cleanup:
 			change_set_release(filter->untracked);
 	}
 	sbuf_release(&c.path);
+	strlist_release(&c.untracked_dirs);
 	git_diff_free(diff);
 	git_tree_free(base_tree);
 	return ret;

@@ -66,8 +66,9 @@ struct diff_filter {
 	int (*keep)(const char *path, void *payload);
 	/* With DIFF_TO_WORKDIR and untracked: the untracked files (in
 	 * untracked directories too) that .gitignore does not exclude and
-	 * keep_untracked() keeps go to *untracked as CHANGE_ADDED, from the
-	 * same walk of the work tree. */
+	 * keep_untracked() keeps go to *untracked as CHANGE_ADDED. It may be
+	 * asked about an untracked directory ("dir/") before its files: 0
+	 * and the directory is not entered. */
 	int (*keep_untracked)(const char *path, void *payload);
 	struct change_set *untracked;
 	void *payload;

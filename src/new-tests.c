@@ -25,6 +25,33 @@ static void sort_unique(struct strlist *list)
 	list->nr = kept;
 }
 
+static int skipped_dir(const char *name, size_t len)
+{
+	static const char *const names[] = { "build", "CVS", "dist",
+		"node_modules", "venv", "_darcs", "{arch}" };
+
+	if (len && name[0] == '.')
+		return 1;
+	if (len >= 4 && !memcmp(name + len - 4, ".egg", 4))
+		return 1;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (strlen(names[i]) == len && !memcmp(name, names[i], len))
+			return 1;
+	return 0;
+}
+
+int new_tests_in_skipped_dir(const char *path)
+{
+	const char *slash;
+
+	while ((slash = strchr(path, '/'))) {
+		if (skipped_dir(path, (size_t)(slash - path)))
+			return 1;
+		path = slash + 1;
+	}
+	return 0;
+}
+
 /* A test function of a source: its node id, the hash of its definition. */
 struct test_fn {
 	char *id;

@@ -38,6 +38,14 @@ struct new_tests_count {
 int new_tests_find(struct impact *imp, struct new_tests_count *n,
 		   const struct new_tests_input *in);
 
+/*
+ * 1 if a directory of path (every part of "dir/", all but the last part of
+ * a file's path) is one pytest does not collect from by default
+ * (norecursedirs): ".*", "*.egg", build, CVS, dist, node_modules, venv,
+ * _darcs, {arch}. Untracked test files there are not new tests.
+ */
+int new_tests_in_skipped_dir(const char *path);
+
 /* Append to out the node ids of the test functions defined in the source
  * buf (len bytes) of path (by feature-map and impact_is_test_name), then
  * sort out and drop duplicates. Returns 0, or -1 after an error. */

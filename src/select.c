@@ -94,6 +94,7 @@ cleanup:
 struct test_files {
 	const struct model *model;
 	const struct strlist *test_patterns;
+	const char *workdir;
 };
 
 /* diff_filter's keep: only test files are listed and read. */
@@ -102,6 +103,37 @@ static int keep_test_file(const char *path, void *payload)
 	const struct test_files *tf = payload;
 
 	return impact_is_test_file(tf->model, tf->test_patterns, path);
+}
+
+/* Is directory dir (of the work tree, "dir/") a virtual environment? */
+static int is_virtualenv(const char *workdir, const char *dir)
+{
+	static const char *const marks[] = { "pyvenv.cfg", "bin/activate",
+					      "Scripts/activate" };
+	struct sbuf path = SBUF_INIT;
+	struct stat st;
+	int found = 0;
+
+	for (size_t i = 0; !found && i < sizeof(marks) / sizeof(*marks); i++) {
+		sbuf_reset(&path);
+		sbuf_addf(&path, "%s%s%s", workdir, dir, marks[i]);
+		found = !stat(path.buf, &st);
+	}
+	sbuf_release(&path);
+	return found;
+}
+
+/* diff_filter's keep_untracked: test files outside what pytest skips. */
+static int keep_untracked_test(const char *path, void *payload)
+{
+	const struct test_files *tf = payload;
+	size_t len = strlen(path);
+
+	if (new_tests_in_skipped_dir(path))
+		return 0;
+	if (len && path[len - 1] == '/')
+		return !is_virtualenv(tf->workdir, path);
+	return keep_test_file(path, payload);
 }
 
 /* Untracked test files are new tests, unless the runner collected the suite. */
@@ -125,9 +157,10 @@ static int read_changes(struct selection *s, struct change_set *untracked,
 		struct test_files tf = {
 			.model = &s->model,
 			.test_patterns = &o->config->test_patterns,
+			.workdir = git_repository_workdir(repo),
 		};
 		struct diff_filter filter = {
-			.keep_untracked = keep_test_file,
+			.keep_untracked = keep_untracked_test,
 			.untracked = lists_untracked(s, o) ? untracked : NULL,
 			.payload = &tf,
 		};

@@ -170,8 +170,8 @@ test_expect_success 'cases of a parametrized test changed after the model: the f
 	! grep "test_parse_weight\[" selected-recase &&
 	grep "changed since the model.s commit, run whole: tests/test_units.py::test_parse_weight" err-recase
 '
-test_expect_success 'untracked test files: new in the work tree, not with --cached, unless ignored' '
-	test_when_finished "git -C repo clean -q -f -d -x tests" &&
+test_expect_success 'untracked test files: new in the work tree, not with --cached, unless ignored or where pytest does not look' '
+	test_when_finished "git -C repo clean -q -f -d -x tests build env" &&
 	(
 		cd repo &&
 		git checkout -q c &&
@@ -182,6 +182,10 @@ test_expect_success 'untracked test files: new in the work tree, not with --cach
 				>tests/$f.py || return 1
 		done &&
 		echo tests/test_ignored.py >>.git/info/exclude &&
+		mkdir -p build/lib/tests env/tests &&
+		printf "def test_b():\n    pass\n" >build/lib/tests/test_b.py &&
+		printf "def test_e():\n    pass\n" >env/tests/test_e.py &&
+		>env/pyvenv.cfg &&
 		git covopt select -v >../selected-u 2>../err-u &&
 		git covopt select -z >../selected-u.z &&
 		git covopt select --cached >../selected-cached &&
@@ -191,7 +195,7 @@ test_expect_success 'untracked test files: new in the work tree, not with --cach
 	grep -x "2 tests in untracked files" err-u &&
 	grep -x "tests/test_untracked.py::test_test_untracked" selected-u &&
 	grep -x "tests/sub/test_deep.py::test_test_deep" selected-u &&
-	! grep "test_ignored\|helper_untracked" selected-u &&
+	! grep "test_ignored\|helper_untracked\|build/\|env/" selected-u &&
 	! grep "untracked\|deep" selected-cached &&
 	! grep "untracked\|deep" selected-pathspec &&
 	grep -x "tests/test_added.py::test_factor_known" selected-cached &&

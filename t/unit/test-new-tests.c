@@ -341,6 +341,21 @@ static void test_untracked(void **state)
 	strlist_release(&patterns);
 }
 
+static void test_skipped_dirs(void **state)
+{
+	(void)state;
+	assert_false(new_tests_in_skipped_dir("tests/test_a.py"));
+	assert_false(new_tests_in_skipped_dir("tests/sub/"));
+	assert_false(new_tests_in_skipped_dir("test_build.py"));
+	assert_false(new_tests_in_skipped_dir("builder/test_a.py"));
+	assert_true(new_tests_in_skipped_dir("build/lib/test_a.py"));
+	assert_true(new_tests_in_skipped_dir("src/.tox/test_a.py"));
+	assert_true(new_tests_in_skipped_dir("pkg.egg/test_a.py"));
+	assert_true(new_tests_in_skipped_dir("a/node_modules/"));
+	assert_true(new_tests_in_skipped_dir("venv/"));
+	assert_false(new_tests_in_skipped_dir("venvs/"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_changed_cases),
 		cmocka_unit_test(test_deleted_and_binary),
 		cmocka_unit_test(test_untracked),
+		cmocka_unit_test(test_skipped_dirs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
