@@ -149,7 +149,7 @@ static int is_regular(unsigned mode)
 struct compute {
 	git_repository *repo;
 	enum diff_target target;
-	const char *workdir;		/* set when new sides are in the work tree */
+	const char *workdir;		/* set: new sides are in the work tree */
 	const struct diff_filter *filter;
 	struct strlist untracked_dirs;	/* "dir/" entries the walk kept */
 	git_diff_options text_opts;	/* for the diff of loaded contents */
@@ -484,7 +484,8 @@ static int add_untracked_dirs(struct compute *c)
 	if (!c->untracked_dirs.nr)
 		return 0;
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
-	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED | GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED |
+		     GIT_DIFF_RECURSE_UNTRACKED_DIRS;
 	opts.pathspec.strings = c->untracked_dirs.items;
 	opts.pathspec.count = c->untracked_dirs.nr;
 	if (git_diff_index_to_workdir(&diff, c->repo, NULL, &opts) < 0) {

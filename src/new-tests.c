@@ -90,7 +90,8 @@ static int read_test_fns(struct test_fns *out, const char *path,
 	for (size_t i = 0; i < map.nr; i++) {
 		const struct feature_span *f = &map.items[i];
 
-		if (f->kind != FEATURE_FUNCTION || !impact_is_test_name(f->name))
+		if (f->kind != FEATURE_FUNCTION ||
+		    !impact_is_test_name(f->name))
 			continue;
 		ALLOC_GROW(out->items, out->nr + 1, out->alloc);
 		out->items[out->nr].id = impact_test_id(path, f->name);
@@ -193,8 +194,8 @@ static int target_side(const struct file_change **as,
 		       const struct file_change *fc,
 		       const struct change_set *change)
 {
-	const struct file_change *later = change_of(change, fc->new_path ?
-						    fc->new_path : fc->old_path);
+	const char *path = fc->new_path ? fc->new_path : fc->old_path;
+	const struct file_change *later = change_of(change, path);
 
 	if (later)
 		fc = later;

@@ -143,7 +143,7 @@ static int lists_untracked(const struct selection *s,
 	return !strcmp(s->target, "worktree") && !o->collected;
 }
 
-/* The change into s->changes; the untracked test files, if listed, into untracked. */
+/* The change into s->changes; untracked test files (if listed) into untracked. */
 static int read_changes(struct selection *s, struct change_set *untracked,
 			git_repository *repo, const git_commit *base,
 			const git_commit *head, const struct select_options *o)

@@ -73,8 +73,8 @@ struct selection {
 	int run_all;				/* "covopt: run-all" asked for everything */
 	char *fallback_reason;			/* no model: everything chosen, and why */
 	double default_cost;			/* cost of a test of unknown cost */
-	size_t new_since_model;			/* new tests added on the way to the base */
-	size_t new_untracked;			/* new tests in untracked files */
+	size_t new_since_model;			/* tests added since the model */
+	size_t new_untracked;			/* tests in untracked files */
 };
 
 /*

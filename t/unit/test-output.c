@@ -298,7 +298,7 @@ static void test_verbose(void **state)
 	free_selection(&s);
 }
 
-/* --rest: one id a line; an id with a newline is refused before the file is touched. */
+/* --rest: one id a line; an id with a newline is refused, the file untouched. */
 static void test_rest(void **state)
 {
 	static const struct output_case good = { .skip = { "t.py::test_x[a b]",
