@@ -273,10 +273,10 @@ static int since_file(struct impact *imp, struct strlist *found,
 	    impact_is_test_file(in->model, in->test_patterns, now->new_path))
 		ret = read_test_fns(&after, now->new_path, now->new_data.buf,
 				    now->new_data.len);
-	if (!ret) {
+	if (!ret && !in->collected)
 		compare_fns(imp, restated, in->model, &before, &after);
+	if (!ret)
 		keep_unknown(found, in->model, &after);
-	}
 	test_fns_release(&before);
 	test_fns_release(&after);
 	return ret;

@@ -18,6 +18,9 @@ struct new_tests_input {
 	/* The work tree's untracked test files (CHANGE_ADDED), or NULL. */
 	const struct change_set *untracked;
 	const struct strlist *test_patterns;	/* globs of test files */
+	/* The runner collected the suite: it says which tests exist and
+	 * are new, so nothing is removed nor restated, only counted. */
+	int collected;
 };
 
 struct new_tests_count {

@@ -199,7 +199,8 @@ static int find_tests_beyond_change(struct selection *s,
 	struct new_tests_input in = { .model = &s->model,
 				      .change = &s->changes,
 				      .untracked = untracked,
-				      .test_patterns = tf.test_patterns };
+				      .test_patterns = tf.test_patterns,
+				      .collected = o->collected != NULL };
 	struct new_tests_count n;
 	git_commit *model_commit = NULL;
 	git_oid at;

@@ -275,6 +275,15 @@ static void test_changed_cases(void **state)
 	assert_string_equal(imp.notes.items[0], "changed since the model's "
 			    "commit, run whole: t/test_t.py::test_gone");
 	impact_release(&imp);
+
+	/* a collected suite says which cases exist: nothing restated */
+	in.collected = 1;
+	impact_for(&imp, &m);
+	assert_int_equal(new_tests_find(&imp, &n, &in), 0);
+	assert_int_equal(imp.new_tests.nr, 0);
+	for (size_t i = 0; i < m.tests_nr; i++)
+		assert_int_equal(imp.removed[i], 0);
+	impact_release(&imp);
 	change_set_release(&since);
 	model_release(&m);
 }
