@@ -236,7 +236,8 @@ static int restate(struct impact *imp, const struct model *m, const char *id)
 	return lo < hi;
 }
 
-/* Compare a test file's functions at the model's commit and in the target. */
+/* Compare a test file's functions at the model's commit and in the
+ * target; with restated NULL, changed ones are left as they are. */
 static void compare_fns(struct impact *imp, struct strlist *restated,
 			const struct model *m, const struct test_fns *before,
 			const struct test_fns *after)
@@ -247,7 +248,8 @@ static void compare_fns(struct impact *imp, struct strlist *restated,
 
 		if (!a)
 			mark_removed(imp, m, b->id);
-		else if (a->hash != b->hash && restate(imp, m, b->id))
+		else if (restated && a->hash != b->hash &&
+			 restate(imp, m, b->id))
 			strlist_append(restated, b->id);
 	}
 }
@@ -273,10 +275,11 @@ static int since_file(struct impact *imp, struct strlist *found,
 	    impact_is_test_file(in->model, in->test_patterns, now->new_path))
 		ret = read_test_fns(&after, now->new_path, now->new_data.buf,
 				    now->new_data.len);
-	if (!ret && !in->collected)
-		compare_fns(imp, restated, in->model, &before, &after);
-	if (!ret)
+	if (!ret) {
+		compare_fns(imp, in->collected ? NULL : restated, in->model,
+			    &before, &after);
 		keep_unknown(found, in->model, &after);
+	}
 	test_fns_release(&before);
 	test_fns_release(&after);
 	return ret;

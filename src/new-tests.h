@@ -18,8 +18,8 @@ struct new_tests_input {
 	/* The work tree's untracked test files (CHANGE_ADDED), or NULL. */
 	const struct change_set *untracked;
 	const struct strlist *test_patterns;	/* globs of test files */
-	/* The runner collected the suite: it says which tests exist and
-	 * are new, so nothing is removed nor restated, only counted. */
+	/* The runner collected the suite: it says which cases exist, so
+	 * a changed parametrized test is not restated. */
 	int collected;
 };
 

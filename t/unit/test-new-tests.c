@@ -182,6 +182,14 @@ static void test_added_and_deleted_since(void **state)
 	assert_int_equal(imp.removed[3], 0);
 	assert_int_equal(imp.removed[4], 0);
 	impact_release(&imp);
+
+	/* a collected suite lacks test_gone too: still removed (--rest) */
+	in.collected = 1;
+	impact_for(&imp, &m);
+	assert_int_equal(new_tests_find(&imp, &n, &in), 0);
+	assert_list(&imp.new_tests, want);
+	assert_int_equal(imp.removed[1] + imp.removed[2], 2);
+	impact_release(&imp);
 	change_set_release(&since);
 	model_release(&m);
 }
@@ -281,6 +289,7 @@ static void test_changed_cases(void **state)
 	impact_for(&imp, &m);
 	assert_int_equal(new_tests_find(&imp, &n, &in), 0);
 	assert_int_equal(imp.new_tests.nr, 0);
+	assert_int_equal(imp.notes.nr, 0);
 	for (size_t i = 0; i < m.tests_nr; i++)
 		assert_int_equal(imp.removed[i], 0);
 	impact_release(&imp);
