@@ -149,7 +149,9 @@ static int is_regular(unsigned mode)
 struct compute {
 	git_repository *repo;
 	enum diff_target target;
-	const char *workdir;
+	const char *workdir;		/* set: new sides are in the work tree */
+	const struct diff_filter *filter;
+	struct strlist untracked_dirs;	/* "dir/" entries the walk kept */
 	git_diff_options text_opts;	/* for the diff of loaded contents */
 	struct sbuf path;
 };
@@ -258,7 +260,7 @@ static int load_sides(struct compute *c, struct file_change *fc,
 		sbuf_add(&fc->new_data, fc->old_data.buf, fc->old_data.len);
 		return 0;
 	}
-	if (c->target == DIFF_TO_WORKDIR)
+	if (c->workdir)
 		return load_workdir(c, &fc->new_data, &s->too_large,
 				    fc->new_path);
 	return load_blob(&fc->new_data, &s->too_large, c->repo,
@@ -352,7 +354,7 @@ static int fill_change(struct compute *c, struct file_change *fc,
 	if (fc->submodule || fc->binary)
 		return 0;
 	/* a conflicted index entry has no blob of its own */
-	if (fc->new_path && c->target != DIFF_TO_WORKDIR &&
+	if (fc->new_path && !c->workdir &&
 	    is_regular(d->new_file.mode) && git_oid_is_zero(&d->new_file.id)) {
 		fc->binary = 1;
 		return 0;
@@ -379,13 +381,42 @@ done:
 	return ret;
 }
 
+/* Where the filter sends delta d: out, the untracked set, or NULL (an
+ * untracked directory it keeps goes to c->untracked_dirs). */
+static struct change_set *destination(struct compute *c,
+				      struct change_set *out,
+				      const git_diff_delta *d)
+{
+	const struct diff_filter *f = c->filter;
+	const char *path = d->new_file.path;
+
+	if (d->status == GIT_DELTA_UNTRACKED) {
+		if (!f || !f->untracked || !f->keep_untracked ||
+		    !f->keep_untracked(path, f->payload))
+			return NULL;
+		if (*path && path[strlen(path) - 1] == '/') {
+			strlist_append(&c->untracked_dirs, path);
+			return NULL;
+		}
+		return f->untracked;
+	}
+	if (!f || !f->keep ||
+	    (d->new_file.path && f->keep(d->new_file.path, f->payload)) ||
+	    (d->old_file.path && f->keep(d->old_file.path, f->payload)))
+		return out;
+	return NULL;
+}
+
 static int add_delta(struct compute *c, struct change_set *out,
 		     const git_diff_delta *d)
 {
 	struct file_change fc;
-	enum change_status status;
+	enum change_status status = CHANGE_ADDED;
 
-	if (!map_status(d->status, &status))
+	if (d->status != GIT_DELTA_UNTRACKED && !map_status(d->status, &status))
+		return 0;
+	out = destination(c, out, d);
+	if (!out)
 		return 0;
 	file_change_init(&fc);
 	fc.status = status;
@@ -440,6 +471,42 @@ static int make_diff(git_diff **diff, struct compute *c, git_tree *base_tree,
 }
 
 /*
+ * The files of the untracked directories the first walk kept, from a walk
+ * of those directories alone: a directory the filter refused (a virtual
+ * environment, say) is never entered.
+ */
+static int add_untracked_dirs(struct compute *c)
+{
+	git_diff_options opts;
+	git_diff *diff = NULL;
+	int ret = -1;
+
+	if (!c->untracked_dirs.nr)
+		return 0;
+	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
+	opts.flags = GIT_DIFF_INCLUDE_UNTRACKED |
+		     GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	opts.pathspec.strings = c->untracked_dirs.items;
+	opts.pathspec.count = c->untracked_dirs.nr;
+	if (git_diff_index_to_workdir(&diff, c->repo, NULL, &opts) < 0) {
+		error_git("cannot list untracked files");
+		goto cleanup;
+	}
+	for (size_t i = 0; i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+
+		if (d->status != GIT_DELTA_UNTRACKED)
+			continue;
+		if (add_delta(c, NULL, d) < 0)
+			goto cleanup;
+	}
+	ret = 0;
+cleanup:
+	git_diff_free(diff);
+	return ret;
+}
+
+/*
  * A NULL base stands for the empty tree (the parent of a root commit).
  * The file list comes from libgit2 without loading contents (apart from
  * rename candidates); then each changed file is loaded once and its lines
@@ -449,6 +516,16 @@ static int make_diff(git_diff **diff, struct compute *c, git_tree *base_tree,
 int diff_compute(struct change_set *out, git_repository *repo,
 		 const git_commit *base, const git_commit *head,
 		 enum diff_target target, const struct strlist *pathspec)
+{
+	return diff_compute_filtered(out, repo, base, head, target, pathspec,
+				     NULL);
+}
+
+int diff_compute_filtered(struct change_set *out, git_repository *repo,
+			  const git_commit *base, const git_commit *head,
+			  enum diff_target target,
+			  const struct strlist *pathspec,
+			  const struct diff_filter *filter)
 {
 	struct compute c;
 	git_diff_options opts;
@@ -461,6 +538,7 @@ int diff_compute(struct change_set *out, git_repository *repo,
 	memset(&c, 0, sizeof(c));
 	c.repo = repo;
 	c.target = target;
+	c.filter = filter;
 	sbuf_init(&c.path, 0);
 	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	git_diff_options_init(&c.text_opts, GIT_DIFF_OPTIONS_VERSION);
@@ -471,6 +549,14 @@ int diff_compute(struct change_set *out, git_repository *repo,
 		goto cleanup;
 	}
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	/* Untracked directories are entered in a walk of their own, unless
+	 * paths are given: libgit2 matches "dir/" against them, not its
+	 * files; the walk is then narrow anyway. */
+	if (target == DIFF_TO_WORKDIR && filter && filter->untracked)
+		opts.flags |= GIT_DIFF_INCLUDE_UNTRACKED |
+			      (pathspec && pathspec->nr ?
+			       GIT_DIFF_RECURSE_UNTRACKED_DIRS :
+			       GIT_DIFF_ENABLE_FAST_UNTRACKED_DIRS);
 	opts.context_lines = 0;
 	opts.interhunk_lines = 0;
 	if (pathspec && pathspec->nr) {
@@ -491,12 +577,20 @@ int diff_compute(struct change_set *out, git_repository *repo,
 	for (size_t i = 0; i < n; i++)
 		if (add_delta(&c, out, git_diff_get_delta(diff, i)) < 0)
 			goto cleanup;
+	if (add_untracked_dirs(&c) < 0)
+		goto cleanup;
 	change_set_sort(out);
+	if (filter && filter->untracked)
+		change_set_sort(filter->untracked);
 	ret = 0;
 cleanup:
-	if (ret)
+	if (ret) {
 		change_set_release(out);
+		if (filter && filter->untracked)
+			change_set_release(filter->untracked);
+	}
 	sbuf_release(&c.path);
+	strlist_release(&c.untracked_dirs);
 	git_diff_free(diff);
 	git_tree_free(base_tree);
 	return ret;

@@ -59,6 +59,21 @@ enum diff_target {
 	DIFF_TO_TREE,		/* base tree -> head tree, like git diff <base> <head> */
 };
 
+/* Which files diff_compute_filtered() lists and loads. */
+struct diff_filter {
+	/* A changed file is kept if keep() keeps its new or its old path
+	 * (NULL: every file). */
+	int (*keep)(const char *path, void *payload);
+	/* With DIFF_TO_WORKDIR and untracked: the untracked files (in
+	 * untracked directories too) that .gitignore does not exclude and
+	 * keep_untracked() keeps go to *untracked as CHANGE_ADDED. It may be
+	 * asked about an untracked directory ("dir/") before its files: 0
+	 * and the directory is not entered. */
+	int (*keep_untracked)(const char *path, void *payload);
+	struct change_set *untracked;
+	void *payload;
+};
+
 /*
  * Compute the change from base to the target into out (CHANGE_SET_INIT).
  * head is used only with DIFF_TO_TREE. Renames and copies are detected
@@ -68,6 +83,17 @@ enum diff_target {
 int diff_compute(struct change_set *out, git_repository *repo,
 		 const git_commit *base, const git_commit *head,
 		 enum diff_target target, const struct strlist *pathspec);
+
+/*
+ * diff_compute() with only the files filter keeps (NULL keeps all): the
+ * others are neither loaded nor listed; and, as filter says, the work
+ * tree's untracked files. Both sets are released on error.
+ */
+int diff_compute_filtered(struct change_set *out, git_repository *repo,
+			  const git_commit *base, const git_commit *head,
+			  enum diff_target target,
+			  const struct strlist *pathspec,
+			  const struct diff_filter *filter);
 
 /*
  * Parse a unified diff (git diff or diff -u output; "a/" and "b/" prefixes

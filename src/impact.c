@@ -104,17 +104,23 @@ static void test_range(const struct model *m, const char *prefix, size_t *lo,
 	*hi = a;
 }
 
-static int is_test_file(const struct ctx *c, const char *path)
+int impact_is_test_file(const struct model *m,
+			const struct strlist *test_patterns, const char *path)
 {
 	struct sbuf prefix = SBUF_INIT;
 	size_t lo, hi;
 
-	if (glob_match_any(c->o->test_patterns, path))
+	if (glob_match_any(test_patterns, path))
 		return 1;
 	sbuf_addf(&prefix, "%s::", path);
-	test_range(c->m, prefix.buf, &lo, &hi);
+	test_range(m, prefix.buf, &lo, &hi);
 	sbuf_release(&prefix);
 	return lo < hi;
+}
+
+static int is_test_file(const struct ctx *c, const char *path)
+{
+	return impact_is_test_file(c->m, c->o->test_patterns, path);
 }
 
 /*
@@ -131,8 +137,7 @@ static size_t plain_name_len(const char *qualname)
 	return n < len && n && qualname[n - 1] == '#' ? n - 1 : len;
 }
 
-/* "TestX.test_y" (or "TestX.test_y#2") in path -> "path::TestX::test_y". */
-static char *node_id(const char *path, const char *qualname)
+char *impact_test_id(const char *path, const char *qualname)
 {
 	struct sbuf sb = SBUF_INIT;
 	const char *end = qualname + plain_name_len(qualname);
@@ -158,7 +163,7 @@ static int has_string(const struct strlist *list, const char *s)
 static void test_changed(struct ctx *c, const char *path, const char *name,
 			 int gone)
 {
-	char *id = node_id(path, name);
+	char *id = impact_test_id(path, name);
 	struct sbuf prefix = SBUF_INIT;
 	size_t lo, hi, known = 0;
 

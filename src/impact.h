@@ -69,4 +69,12 @@ void impact_release(struct impact *imp);
  * looks like a pytest test function: "test*"; classes "Test*". */
 int impact_is_test_name(const char *qualname);
 
+/* 1 if path holds tests: it matches test_patterns or holds tests of m. */
+int impact_is_test_file(const struct model *m,
+			const struct strlist *test_patterns, const char *path);
+
+/* The node id of test function qualname (a feature name) in path:
+ * "TestX.test_y" or "TestX.test_y#2" -> "path::TestX::test_y". */
+char *impact_test_id(const char *path, const char *qualname);
+
 #endif

@@ -52,6 +52,14 @@ static int refuse_newline(const char *id, const char *instead)
 	return ret;
 }
 
+int output_check_one_a_line(const char *const *ids, size_t nr, size_t stride,
+			    const char *instead)
+{
+	const char *bad = id_with_newline(ids, nr, stride);
+
+	return bad ? refuse_newline(bad, instead) : 0;
+}
+
 static void json_list(struct json_writer *w, const char *key,
 		      const struct strlist *list)
 {
@@ -283,7 +291,14 @@ void output_verbose(FILE *err, const struct selection *s)
 	if (s->distance)
 		fprintf(err, ", %u commit%s before the base %.12s", s->distance,
 			s->distance == 1 ? "" : "s", s->base_hex);
-	fprintf(err, "\nchange: %.12s -> %s: %zu file%s, %zu feature%s changed, "
+	fputc('\n', err);
+	if (s->distance)
+		fprintf(err, "%zu test%s added since the model's commit\n",
+			s->new_since_model, s->new_since_model == 1 ? "" : "s");
+	if (s->new_untracked)
+		fprintf(err, "%zu test%s in untracked files\n",
+			s->new_untracked, s->new_untracked == 1 ? "" : "s");
+	fprintf(err, "change: %.12s -> %s: %zu file%s, %zu feature%s changed, "
 		"%zu change slot%s\n", s->base_hex,
 		*s->head_hex ? s->head_hex : s->target, s->impact.files_changed,
 		s->impact.files_changed == 1 ? "" : "s",

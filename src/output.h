@@ -31,6 +31,14 @@ int output_selection(FILE *out, const struct selection *s,
 /* The --verbose report, for people, on err. */
 void output_verbose(FILE *err, const struct selection *s);
 
+/*
+ * 0, or -1 after one error line when one of the nr ids at ids (stride
+ * bytes apart) holds a newline: "test id '<id, \n shown>' holds a
+ * newline: <instead>".
+ */
+int output_check_one_a_line(const char *const *ids, size_t nr, size_t stride,
+			    const char *instead);
+
 /* Append s quoted so that a POSIX shell reads it back as one word. */
 void output_shell_quote(struct sbuf *out, const char *s);
 

@@ -1,5 +1,6 @@
 /* runner.c - runner profiles: collect the suite's test ids and execute a selection.
  * Both profiles build an argv (never a shell string); ids that look like options are refused. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include "runner.h"
@@ -65,39 +66,128 @@ static int is_blank(const char *s)
 	return !s[strspn(s, " \t")];
 }
 
-/*
- * Split the collector's output into ids. pytest: lines holding "::" up
- * to the first blank line (the summary and any warnings follow it);
- * command: every line that is not blank (empty or only spaces and tabs).
- * A trailing CR is dropped; ids are otherwise kept as printed.
- */
-static int parse_ids(struct strlist *out, const struct sbuf *text,
-		     const struct runner_config *r)
+/* pytest's summary: "=== warnings summary ===", "4 tests collected in
+ * 0.01s", "2/4 tests collected (2 deselected) in 0.01s". */
+static int is_summary(const char *s)
 {
-	const char *p = text->buf, *end = text->buf + text->len;
+	size_t n = strspn(s, "0123456789");
 
+	if (*s == '=')
+		return 1;
+	if (n && s[n] == '/' && isdigit((unsigned char)s[n + 1]))
+		n += 1 + strspn(s + n + 1, "0123456789");
+	return n && (!strncmp(s + n, " tests collected", 16) ||
+		     !strncmp(s + n, " test collected", 15));
+}
+
+/* Where the ids end: at the summary, or at the blank line before it. */
+static size_t ids_end(const struct strlist *lines)
+{
+	for (size_t i = 0; i < lines->nr; i++) {
+		size_t j = i;
+
+		if (is_summary(lines->items[i]))
+			return i;
+		if (!is_blank(lines->items[i]))
+			continue;
+		while (j < lines->nr && is_blank(lines->items[j]))
+			j++;
+		if (j == lines->nr || is_summary(lines->items[j]))
+			return i;
+	}
+	return lines->nr;
+}
+
+/* Can line begin a node id: "<file>::<name>", the name opening its
+ * parameters ("[") before it closes any? */
+static int starts_id(const char *line)
+{
+	const char *name = strstr(line, "::");
+	size_t open;
+
+	if (!name || name == line)
+		return 0;
+	name += 2;
+	open = strcspn(name, "[");
+	return !memchr(name, ']', open);
+}
+
+/* A whole id: it also closes the parameters it opens. */
+static int whole_id(const char *line)
+{
+	const char *name = strstr(line, "::") + 2;
+	size_t len = strlen(name);
+
+	return !strchr(name, '[') || name[len - 1] == ']';
+}
+
+/* Keep id unless a newline split it; 1 when it was split. */
+static size_t finish_id(struct strlist *out, const char *id, int split)
+{
+	if (!id)
+		return 0;
+	if (split)
+		return 1;
+	strlist_append(out, id);
+	return 0;
+}
+
+/*
+ * pytest -q: one id a line up to the summary. A line that cannot begin
+ * an id continues the one before it, as a newline in a parametrize id
+ * (printed as is only with disable_test_id_escaping_and_forfeit_all_
+ * rights_to_community_support) leaves it: such ids are counted in
+ * *split and left out. Lines before the first id are not ids.
+ */
+static void pytest_ids(struct strlist *out, size_t *split,
+		       const struct strlist *lines)
+{
+	size_t end = ids_end(lines);
+	const char *id = NULL;
+	int broken = 0;
+
+	for (size_t i = 0; i < end; i++) {
+		const char *line = lines->items[i];
+
+		if (starts_id(line)) {
+			*split += finish_id(out, id, broken);
+			id = line;
+			broken = !whole_id(line);
+		} else if (id) {
+			broken = 1;
+		}
+	}
+	*split += finish_id(out, id, broken);
+}
+
+int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
+		     size_t len, const struct runner_config *r)
+{
+	struct strlist lines = STRLIST_INIT;
+	const char *p = text, *end = text + len;
+
+	*split = 0;
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (eol ? eol : end) - p;
-		char *line;
+		size_t n = (eol ? eol : end) - p;
 
-		if (len && p[len - 1] == '\r')
-			len--;
-		if (memchr(p, '\0', len))
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (memchr(p, '\0', n)) {
+			strlist_release(&lines);
 			return error("runner '%s' printed a test id holding "
 				     "a NUL byte", runner_name(r));
-		line = xmemdupz(p, len);
-		p = eol ? eol + 1 : end;
-		if (r->type == RUNNER_PYTEST && is_blank(line)) {
-			free(line);
-			break;
 		}
-		if (is_blank(line) ||
-		    (r->type == RUNNER_PYTEST && !strstr(line, "::")))
-			free(line);
-		else
-			strlist_append_nodup(out, line);
+		strlist_append_nodup(&lines, xmemdupz(p, n));
+		p = eol ? eol + 1 : end;
 	}
+	if (r->type == RUNNER_PYTEST)
+		pytest_ids(out, split, &lines);
+	else
+		for (size_t i = 0; i < lines.nr; i++)
+			if (!is_blank(lines.items[i]))
+				strlist_append(out, lines.items[i]);
+	strlist_release(&lines);
 	return 0;
 }
 
@@ -123,6 +213,7 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 	struct sbuf text = SBUF_INIT;
 	const char **args = NULL;
 	struct child c = { 0 };
+	size_t split;
 	int ret = -1, status;
 
 	collect_argv(&argv, r);
@@ -151,8 +242,12 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 		      runner_name(r), status);
 		goto cleanup;
 	}
-	if (parse_ids(&ids, &text, r) < 0)
+	if (runner_parse_ids(&ids, &split, text.buf, text.len, r) < 0)
 		goto cleanup;
+	if (split)
+		warning("runner '%s' printed %zu test id%s split over lines "
+			"(a newline in a parametrize id?): left out",
+			runner_name(r), split, split == 1 ? "" : "s");
 	for (size_t i = 0; i < ids.nr; i++)
 		strlist_append_nodup(out, ids.items[i]);
 	ids.nr = 0;

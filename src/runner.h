@@ -9,12 +9,23 @@
 /*
  * Collect the ids of every test of the suite into out (sorted, unique):
  * pytest: "python -m pytest -q --collect-only -p no:cacheprovider
- * <collect_options>" and the node ids from its output lines (lines holding
- * "::", before the summary); command: collect_command's stdout, one id a
- * line, blank lines skipped. Returns 0, or -1 with an error naming the
- * runner when the command cannot run or exits non-zero.
+ * <collect_options>" and the node ids of its output; command:
+ * collect_command's stdout; both read by runner_parse_ids(), ids split by
+ * a newline left out with a warning. Returns 0, or -1 with an error
+ * naming the runner when the command cannot run or exits non-zero.
  */
 int runner_collect(struct strlist *out, const struct runner_config *r);
+
+/*
+ * The ids in len bytes of text a collector printed, appended to out as
+ * runner_collect() takes them: pytest: ids one a line up to the summary,
+ * where a line that cannot begin a node id continues the one before it
+ * (a newline in a parametrize id): such ids are left out and counted in
+ * *split; command: every line that is not blank. A trailing CR is
+ * dropped. Returns 0, or -1 with an error on a NUL byte.
+ */
+int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
+		     size_t len, const struct runner_config *r);
 
 /*
  * Execute the tests ids (in the given order) and return the runner's exit

@@ -9,8 +9,10 @@
 #include <unistd.h>
 #include "budget.h"
 #include "model-codec.h"
+#include "new-tests.h"
 #include "notes-store.h"
 #include "optimizer.h"
+#include "output.h"
 #include "repo.h"
 #include "repo-config.h"
 #include "select.h"
@@ -87,9 +89,64 @@ cleanup:
 	return ret;
 }
 
-static int read_changes(struct selection *s, git_repository *repo,
-			const git_commit *base, const git_commit *head,
-			const struct select_options *o)
+/* ---------------------------------------------------------------- change */
+
+struct test_files {
+	const struct model *model;
+	const struct strlist *test_patterns;
+	const char *workdir;
+};
+
+/* diff_filter's keep: only test files are listed and read. */
+static int keep_test_file(const char *path, void *payload)
+{
+	const struct test_files *tf = payload;
+
+	return impact_is_test_file(tf->model, tf->test_patterns, path);
+}
+
+/* Is directory dir (of the work tree, "dir/") a virtual environment? */
+static int is_virtualenv(const char *workdir, const char *dir)
+{
+	static const char *const marks[] = { "pyvenv.cfg", "bin/activate",
+					      "Scripts/activate" };
+	struct sbuf path = SBUF_INIT;
+	struct stat st;
+	int found = 0;
+
+	for (size_t i = 0; !found && i < sizeof(marks) / sizeof(*marks); i++) {
+		sbuf_reset(&path);
+		sbuf_addf(&path, "%s%s%s", workdir, dir, marks[i]);
+		found = !stat(path.buf, &st);
+	}
+	sbuf_release(&path);
+	return found;
+}
+
+/* diff_filter's keep_untracked: test files outside what pytest skips. */
+static int keep_untracked_test(const char *path, void *payload)
+{
+	const struct test_files *tf = payload;
+	size_t len = strlen(path);
+
+	if (new_tests_in_skipped_dir(path))
+		return 0;
+	if (len && path[len - 1] == '/')
+		return !is_virtualenv(tf->workdir, path);
+	return keep_test_file(path, payload);
+}
+
+/* Untracked test files are new tests, unless the runner collected the suite. */
+static int lists_untracked(const struct selection *s,
+			   const struct select_options *o)
+{
+	return !strcmp(s->target, "worktree") && !o->collected;
+}
+
+/* The change into s->changes; untracked test files (if listed) into untracked. */
+static int read_changes(struct selection *s, struct change_set *untracked,
+			git_repository *repo, const git_commit *base,
+			const git_commit *head, const struct select_options *o)
 {
 	struct sbuf patch = SBUF_INIT;
 	int ret;
@@ -97,9 +154,19 @@ static int read_changes(struct selection *s, git_repository *repo,
 	if (!o->diff_file) {
 		enum diff_target t = head ? DIFF_TO_TREE :
 				     o->cached ? DIFF_TO_INDEX : DIFF_TO_WORKDIR;
+		struct test_files tf = {
+			.model = &s->model,
+			.test_patterns = &o->config->test_patterns,
+			.workdir = git_repository_workdir(repo),
+		};
+		struct diff_filter filter = {
+			.keep_untracked = keep_untracked_test,
+			.untracked = lists_untracked(s, o) ? untracked : NULL,
+			.payload = &tf,
+		};
 
-		return diff_compute(&s->changes, repo, base, head, t,
-				    &o->pathspec);
+		return diff_compute_filtered(&s->changes, repo, base, head, t,
+					     &o->pathspec, &filter);
 	}
 	if (strcmp(o->diff_file, "-"))
 		ret = sbuf_read_file(&patch, o->diff_file, DIFF_MAX_PATCH);
@@ -111,6 +178,52 @@ static int read_changes(struct selection *s, git_repository *repo,
 					 strcmp(o->diff_file, "-") ?
 					 o->diff_file : "<stdin>");
 	sbuf_release(&patch);
+	return ret;
+}
+
+/*
+ * Tests the model cannot know besides the change's own: those added
+ * between the model's commit and the base, and those in the untracked
+ * test files read_changes() listed (NULL: none listed).
+ */
+static int find_tests_beyond_change(struct selection *s,
+				    git_repository *repo,
+				    const git_commit *base,
+				    const struct change_set *untracked,
+				    const struct select_options *o)
+{
+	struct test_files tf = { .model = &s->model,
+				 .test_patterns = &o->config->test_patterns };
+	struct diff_filter filter = { .keep = keep_test_file, .payload = &tf };
+	struct change_set since = CHANGE_SET_INIT;
+	struct new_tests_input in = { .model = &s->model,
+				      .change = &s->changes,
+				      .untracked = untracked,
+				      .test_patterns = tf.test_patterns,
+				      .collected = o->collected != NULL };
+	struct new_tests_count n;
+	git_commit *model_commit = NULL;
+	git_oid at;
+	int ret = -1;
+
+	if (s->distance) {
+		if (git_oid_fromstr(&at, s->model_hex) < 0 ||
+		    git_commit_lookup(&model_commit, repo, &at) < 0) {
+			error_git("cannot read the model's commit '%s'",
+				  s->model_hex);
+			goto cleanup;
+		}
+		if (diff_compute_filtered(&since, repo, model_commit, base,
+					  DIFF_TO_TREE, NULL, &filter) < 0)
+			goto cleanup;
+		in.since = &since;
+	}
+	ret = new_tests_find(&s->impact, &n, &in);
+	s->new_since_model = n.since;
+	s->new_untracked = n.untracked;
+cleanup:
+	change_set_release(&since);
+	git_commit_free(model_commit);
 	return ret;
 }
 
@@ -388,6 +501,7 @@ int select_run(struct selection *s, git_repository *repo,
 
 	git_commit *base = NULL, *head = NULL;
 	struct impact_options io;
+	struct change_set untracked = CHANGE_SET_INIT;
 	struct target t;
 	int ret = -1;
 
@@ -411,17 +525,20 @@ int select_run(struct selection *s, git_repository *repo,
 	}
 	s->default_cost = select_default_cost(&s->model);
 	if (found < 0 || set_budget(s, o) < 0 ||
-	    read_changes(s, repo, base, head, o) < 0)
+	    read_changes(s, &untracked, repo, base, head, o) < 0)
 		goto cleanup;
 	io.global_paths = &o->config->global_paths;
 	io.ignore_paths = &o->config->ignore_paths;
 	io.test_patterns = &o->config->test_patterns;
 	s->run_all = wants_run_all(repo, head);
 	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
+	    find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
+				     &untracked : NULL, o) < 0 ||
 	    target_open(&t, repo, head, s->target) < 0)
 		goto cleanup;
 	ret = optimize(s, &t, o);
 cleanup:
+	change_set_release(&untracked);
 	target_close(&t);
 	git_commit_free(base);
 	git_commit_free(head);
@@ -465,9 +582,17 @@ void selection_shard(struct selection *s, uint32_t k, uint32_t n)
 
 int selection_write_rest(const struct selection *s, const char *path)
 {
-	FILE *f = fopen(path, "w");
+	struct sbuf why = SBUF_INIT;
+	FILE *f;
 	int ret = 0;
 
+	sbuf_addf(&why, "cannot write it to '%s', one id a line", path);
+	ret = output_check_one_a_line((const char *const *)s->to_skip.items,
+				      s->to_skip.nr, sizeof(char *), why.buf);
+	sbuf_release(&why);
+	if (ret)
+		return -1;
+	f = fopen(path, "w");
 	if (!f)
 		return error("cannot write '%s': %s", path, strerror(errno));
 	for (size_t i = 0; i < s->to_skip.nr; i++)

@@ -73,6 +73,8 @@ struct selection {
 	int run_all;				/* "covopt: run-all" asked for everything */
 	char *fallback_reason;			/* no model: everything chosen, and why */
 	double default_cost;			/* cost of a test of unknown cost */
+	size_t new_since_model;			/* tests added since the model */
+	size_t new_untracked;			/* tests in untracked files */
 };
 
 /*
@@ -93,7 +95,9 @@ int select_apply_config(struct select_options *o, git_repository *repo,
 /* Keep only the chosen tests that fall in part k of n (balanced by cost). */
 void selection_shard(struct selection *s, uint32_t k, uint32_t n);
 
-/* Write the known tests not chosen, one a line, to path. 0 or -1. */
+/* Write the known tests not chosen, one a line, to path. 0, or -1 after
+ * one error line: the file cannot be written, or an id holds a newline
+ * (then path is left alone). */
 int selection_write_rest(const struct selection *s, const char *path);
 
 #endif

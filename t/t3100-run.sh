@@ -217,4 +217,66 @@ test_expect_success 'always_run and "covopt: run-all"' '
 	test_line_count = 26 everything
 '
 
+test_expect_success 'a real newline in a collected id: warned about, left out, never split' '
+	test_when_finished "git -C repo checkout -q . && rm -f repo/tests/test_newline.py" &&
+	(
+		cd repo &&
+		printf "%s\n" \
+			"disable_test_id_escaping_and_forfeit_all_rights_to_community_support = true" \
+			>>pytest.ini &&
+		cat >tests/test_newline.py <<-\EOF &&
+		import pytest
+
+
+		@pytest.mark.parametrize("v", ["a\nb::c]", "d"])
+		def test_nl(v):
+		    assert v
+		EOF
+		git covopt run --dry-run >../nl.json 2>../nl.err
+	) &&
+	grep "runner .pytest. printed 1 test id split over lines" nl.err &&
+	"$PYTHON" - <<-\EOF
+	import json
+	run = json.load(open("nl.json"))["ats_tests_to_run"]
+	assert "tests/test_newline.py::test_nl[d]" in run, run
+	assert "tests/test_units.py::test_convert" in run, run
+	bad = [i for i in run if not i.startswith("tests/") or "test_nl[a" in i]
+	assert not bad, bad
+	EOF
+'
+
+test_expect_success 'cases of a parametrized test changed after the model: run takes the collected ones' '
+	test_when_finished "git -C repo checkout -q main && git -C repo checkout -q ." &&
+	(
+		cd repo &&
+		git checkout -q -b recase main &&
+		"$PYTHON" - <<-\PY &&
+		path = "tests/test_units.py"
+		s = open(path).read()
+		old, new = "(\"7\", (7.0, \"g\"))", "(\"8\", (8.0, \"g\"))"
+		assert old in s
+		open(path, "w").write(s.replace(old, new))
+		PY
+		test_tick &&
+		git commit -q -am "test 8, not 7" &&
+		"$PYTHON" - <<-\PY &&
+		path = "inventory/units.py"
+		s = open(path).read()
+		old = "    unit = unit.strip() or DEFAULT_UNIT\n"
+		new = "    unit = unit.strip()\n    unit = unit or DEFAULT_UNIT\n"
+		assert old in s
+		open(path, "w").write(s.replace(old, new))
+		PY
+		git covopt run --dry-run >../recase.json
+	) &&
+	"$PYTHON" - <<-\EOF
+	import json
+	run = json.load(open("recase.json"))["ats_tests_to_run"]
+	for id in ("tests/test_units.py::test_parse_weight[2.5 kg-expected0]",
+	           "tests/test_units.py::test_parse_weight[8-expected1]"):
+	    assert id in run, (id, run)
+	assert "tests/test_units.py::test_parse_weight[7-expected1]" not in run, run
+	EOF
+'
+
 test_done

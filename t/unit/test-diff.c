@@ -1063,6 +1063,85 @@ static void test_compute_workdir_index(void **state)
 	change_set_release(&set);
 }
 
+static int keep_a_py(const char *path, void *payload)
+{
+	return !strcmp(path, "a.py");
+}
+
+/* Untracked: nothing in venv/; directories, files named test_*. */
+static int keep_tests(const char *path, void *payload)
+{
+	if (!strncmp(path, "venv/", 5))
+		return 0;
+	return path[strlen(path) - 1] == '/' || strstr(path, "test_");
+}
+
+#define TEST_U "def test_u():\n    pass\n"
+
+/* After test_compute_workdir_index: only what the filter keeps, and the
+ * untracked test files it keeps, ignored ones and refused directories
+ * left out. */
+static void test_compute_filtered(void **state)
+{
+	struct change_set set = CHANGE_SET_INIT, untracked = CHANGE_SET_INIT;
+	struct strlist paths = STRLIST_INIT;
+	struct diff_filter filter = { .keep = keep_a_py,
+				      .keep_untracked = keep_tests,
+				      .untracked = &untracked };
+	const struct file_change *fc;
+	char full[256];
+
+	snprintf(full, sizeof(full), "%s/tests", repo_dir);
+	assert_int_equal(mkdir(full, 0777), 0);
+	snprintf(full, sizeof(full), "%s/venv", repo_dir);
+	assert_int_equal(mkdir(full, 0777), 0);
+	write_file("venv/test_v.py", TEST_U, strlen(TEST_U));
+	write_file("tests/test_u.py", TEST_U, strlen(TEST_U));
+	write_file("tests/test_i.py", TEST_U, strlen(TEST_U));
+	write_file("tests/other.py", "x = 1\n", 6);
+	write_file(".git/info/exclude", "test_i.py\n", 10);
+	assert_int_equal(diff_compute_filtered(&set, repo, base, NULL,
+					       DIFF_TO_WORKDIR, NULL,
+					       &filter), 0);
+	assert_int_equal(set.nr, 1);
+	assert_string_equal(set.items[0].new_path, "a.py");
+	assert_int_equal(untracked.nr, 1);
+	fc = &untracked.items[0];
+	assert_int_equal(fc->status, CHANGE_ADDED);
+	assert_null(fc->old_path);
+	assert_string_equal(fc->new_path, "tests/test_u.py");
+	assert_true(fc->has_new && !fc->has_old && !fc->binary);
+	assert_int_equal(fc->new_data.len, strlen(TEST_U));
+	assert_memory_equal(fc->new_data.buf, TEST_U, strlen(TEST_U));
+	change_set_release(&set);
+	change_set_release(&untracked);
+
+	/* paths limit the untracked files too */
+	strlist_append(&paths, "tests/test_u.py");
+	assert_int_equal(diff_compute_filtered(&set, repo, base, NULL,
+					       DIFF_TO_WORKDIR, &paths,
+					       &filter), 0);
+	assert_int_equal(set.nr, 0);
+	assert_int_equal(untracked.nr, 1);
+	assert_string_equal(untracked.items[0].new_path, "tests/test_u.py");
+	change_set_release(&untracked);
+	strlist_release(&paths);
+	strlist_append(&paths, "tests/test_i.py");
+	strlist_append(&paths, "venv");
+	assert_int_equal(diff_compute_filtered(&set, repo, base, NULL,
+					       DIFF_TO_WORKDIR, &paths,
+					       &filter), 0);
+	assert_int_equal(untracked.nr, 0);
+	strlist_release(&paths);
+
+	/* the index has no untracked files */
+	assert_int_equal(diff_compute_filtered(&set, repo, base, NULL,
+					       DIFF_TO_INDEX, NULL,
+					       &filter), 0);
+	assert_int_equal(untracked.nr, 0);
+	change_set_release(&set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1075,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_compute_pathspec),
 		cmocka_unit_test(test_compute_root),
 		cmocka_unit_test(test_compute_workdir_index),
+		cmocka_unit_test(test_compute_filtered),
 	};
 
 	return cmocka_run_group_tests(tests, setup_repo, teardown_repo);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include "output.h"
 #include "xalloc.h"
@@ -255,6 +256,8 @@ static void test_verbose(void **state)
 	memcpy(s.model_hex, "0123456789abcdef", 17);
 	memcpy(s.base_hex, "fedcba9876543210", 17);
 	s.distance = 1;
+	s.new_since_model = 1;
+	s.new_untracked = 2;
 	s.impact.slots = &slot;
 	s.impact.slots_nr = 1;
 	s.impact.files_changed = 1;
@@ -276,6 +279,8 @@ static void test_verbose(void **state)
 	assert_string_equal(buf,
 		"model: commit 0123456789ab, 1 commit before the base "
 		"fedcba987654\n"
+		"1 test added since the model's commit\n"
+		"2 tests in untracked files\n"
 		"change: fedcba987654 -> worktree: 1 file, 1 feature changed, "
 		"1 change slot\n"
 		"  changed m.py::f                                            "
@@ -293,6 +298,36 @@ static void test_verbose(void **state)
 	free_selection(&s);
 }
 
+/* --rest: one id a line; an id with a newline is refused, the file untouched. */
+static void test_rest(void **state)
+{
+	static const struct output_case good = { .skip = { "t.py::test_x[a b]",
+							   "t.py::test_y" } };
+	static const struct output_case bad = { .skip = { "t.py::test_a",
+							  "t.py::test_x[a\nb]" } };
+	char path[] = "/tmp/covopt-rest-XXXXXX";
+	struct sbuf got = SBUF_INIT;
+	struct selection s;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	make_selection(&s, &good);
+	assert_int_equal(selection_write_rest(&s, path), 0);
+	free_selection(&s);
+	assert_int_equal(sbuf_read_file(&got, path, 1024), 0);
+	assert_string_equal(got.buf, "t.py::test_x[a b]\nt.py::test_y\n");
+	make_selection(&s, &bad);
+	assert_int_equal(selection_write_rest(&s, path), -1);
+	free_selection(&s);
+	sbuf_reset(&got);
+	assert_int_equal(sbuf_read_file(&got, path, 1024), 0);
+	assert_string_equal(got.buf, "t.py::test_x[a b]\nt.py::test_y\n");
+	sbuf_release(&got);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +335,7 @@ int main(void)
 		cmocka_unit_test(test_shell_quote),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_verbose),
+		cmocka_unit_test(test_rest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
