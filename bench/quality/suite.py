@@ -37,7 +37,16 @@ GIT_ENV = {
 PACKAGES = {
     "pint": ("python3-pint", "pint", "pint/testsuite"),
     "mpmath": ("python3-mpmath", "mpmath", "mpmath/tests"),
+    "nltk": ("python3-nltk", "nltk", "nltk/test"),
 }
+# name -> pytest options for every run: test modules that need data Debian does not ship
+# (nltk's corpora) fail to collect, which would stop the recorded runs
+PYTEST_ARGS = {
+    "nltk": ["--ignore=nltk/test/unit/%s.py" % m
+             for m in ("test_corpora", "test_nombank", "test_wordnet")],
+}
+# name -> {module the tests import: Debian package that has it}
+NEEDS = {"nltk": {"pytest_mock": "python3-pytest-mock"}}
 
 
 def log(msg):
@@ -60,12 +69,20 @@ def ensure_package(name):
     """Install the Debian package of NAME with apt-get when Python cannot import it; return
     the directory of the installed package."""
     deb, mod, _ = PACKAGES[name]
+    for need, need_deb in NEEDS.get(name, {}).items():
+        _install_for(need, need_deb)
+    return _install_for(mod, deb)
+
+
+def _install_for(mod, deb):
+    """The directory of module MOD, once apt-get installed DEB if Python cannot import it.
+    Without recommended packages: nltk's would bring numpy, which turns on pint's numpy tests."""
     probe = [PYTHON, "-c", "import %s, os; print(os.path.dirname(%s.__file__))" % (mod, mod)]
     res = subprocess.run(probe, capture_output=True, text=True, cwd="/")
     if res.returncode:
         log("installing %s with apt-get" % deb)
-        subprocess.run(["apt-get", "install", "-y", "-q", deb], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", deb],
+                       check=True, stdout=subprocess.DEVNULL)
         res = subprocess.run(probe, capture_output=True, text=True, cwd="/", check=True)
     return res.stdout.strip()
 
@@ -157,7 +174,7 @@ class Suite:
         out = os.path.join(self.workdir, "%s.jsonl" % what)
         cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
                "--rootdir", tree, "--cov=%s" % self.module, "--cov-context=test",
-               "--cov-report=", self.testdir]
+               "--cov-report=", self.testdir] + PYTEST_ARGS.get(self.name, [])
         if not reverse:
             cmd.append("--junitxml=junit.xml")
         self._pytest(tree, cmd, out, os.path.join(self.workdir, "%s.log" % what), 3600,
@@ -293,7 +310,7 @@ class Suite:
             expect = sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in pending)
             cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov",
                    "-p", "covq_plugin", "--rootdir", wt, "--continue-on-collection-errors",
-                   "--tb=no", "-rN"] + args
+                   "--tb=no", "-rN"] + PYTEST_ARGS.get(self.name, []) + args
             self._pytest(wt, cmd, out, logf, RUN_SLACK + 3 * expect)
             res = self._read_results(out)
             for t, (outcome, dur) in res["results"].items():
