@@ -77,7 +77,8 @@ class Recorded:
 
     def _read_coverage(self, path):
         db = sqlite3.connect(path)
-        files = {fid: os.path.relpath(p, self.repo) for fid, p in db.execute(
+        top = os.path.realpath(self.repo)  # the kept run may be reached through a link
+        files = {fid: os.path.relpath(os.path.realpath(p), top) for fid, p in db.execute(
             "select id, path from file")}
         ctx = {cid: (name.split("|", 1)[0] if name else IMPORT_TIME)
                for cid, name in db.execute("select id, context from context")}
