@@ -288,9 +288,9 @@ class Suite:
         self._check_clean(wt, sha)
 
     def _check_clean(self, wt, sha):
-        """Make sure the files of worktree WT are those of SHA: a checkout that trusted a stale
-        stat cache in the index has left a changed file as it was (seen after git covopt
-        select ran in the worktree). Reset such a worktree hard and say so."""
+        """Make sure the files of worktree WT are those of SHA: a --rescore of a kept run once
+        found the scoring worktree holding an earlier fault's files under another HEAD (cause
+        not found). Reset such a worktree hard and say so."""
         dirty = git(wt, "status", "--porcelain", "-uno").split("\n")[0]
         if dirty:
             log("%s: %s did not match %s after checkout (%s): reset" %
