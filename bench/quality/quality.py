@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """quality.py - "make bench-quality": how many real faults does a test budget catch?
 
-For each package (python3-pint, python3-mpmath): copy it into a temporary repository, record a
-run with git covopt record, commit mutants of its code (and changes made of 2 to 4 of them) on
-top, find the tests each one fails, then score git covopt select against two baselines.
-Usage: quality.py [--quick] [--results DIR] [--packages pint,mpmath] [--keep] [--rescore DIR]
+For each package (python3-pint, python3-mpmath, python3-nltk): copy it into a temporary
+repository, record a run with git covopt record, commit mutants of its code (and changes made of
+2 to 4 of them) on top, find the tests each one fails, then score git covopt select against
+five baselines.
+Usage: quality.py [--quick] [--results DIR] [--packages pint,mpmath,nltk] [--keep] [--rescore DIR]
 """
 import argparse
 import concurrent.futures
@@ -49,7 +50,7 @@ def parse_args(argv):
                     help="one package (pint), 60 faults, 10 multi-mutant changes, 10 "
                     "mutants validated (a full run: 200, 50 and 25 per package); "
                     "writes quality-quick.csv and .md")
-    ap.add_argument("--packages", help="comma-separated, from: pint, mpmath")
+    ap.add_argument("--packages", help="comma-separated, from: pint, mpmath, nltk")
     ap.add_argument("--faults", type=int, help="killed single mutants wanted per package")
     ap.add_argument("--multi", type=int, help="changes of 2 to 4 mutants per package")
     ap.add_argument("--validate", type=int, help="mutants also run on the full suite")
@@ -69,7 +70,8 @@ def parse_args(argv):
     a = ap.parse_args(argv)
     quick = a.quick
     a.named = a.packages.split(",") if a.packages else []
-    a.packages = a.named or (["pint"] if quick and not a.rescore else ["pint", "mpmath"])
+    a.packages = a.named or (["pint"] if quick and not a.rescore
+                             else ["pint", "mpmath", "nltk"])
     a.saved = SavedTruth(a.resume) if a.resume else None
     a.faults = a.faults or (60 if quick else 200)
     a.multi = a.multi if a.multi is not None else (10 if quick else 50)
@@ -409,6 +411,9 @@ def report(args, rows, facts, minutes, out):
         print(file=out)
         print("\n".join(scoring.table_lines(rows, markdown=False)), file=out)
         print(file=out)
+        print("caught % by selector (unlimited: and mean selected time)", file=out)
+        print("\n".join(scoring.summary_lines(rows, markdown=False)), file=out)
+        print(file=out)
         for name, f in facts.items():
             print("\n".join(fact_lines(name, f)), file=out)
     if not args.results:
@@ -425,6 +430,8 @@ def report(args, rows, facts, minutes, out):
                  "`git covopt select`; invalid counts cases whose printed ids are not all "
                  "test ids of the suite.\n\n")
         md.write("\n".join(scoring.table_lines(rows, markdown=True)) + "\n\n")
+        md.write("Caught % by selector; for no budget, with the mean selected time:\n\n")
+        md.write("\n".join(scoring.summary_lines(rows, markdown=True)) + "\n\n")
         for name, f in facts.items():
             md.write("```\n" + "\n".join(fact_lines(name, f)) + "\n```\n\n")
     log("wrote %s.csv and %s.md" % (stem, stem))

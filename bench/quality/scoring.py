@@ -1,17 +1,21 @@
 """scoring.py - the selectors the quality benchmark compares, and the table of how they do.
 
 git covopt select runs as a user runs it (in a worktree, HEAD is the fault's commit, HEAD~1 the
-recorded one); the two baselines are computed here: random tests within the budget (seeded by
-case and budget) and the safe affected set cut to the budget, shortest test first.
+recorded one); the baselines are computed here: random tests within the budget (seeded by
+case and budget), the safe affected set cut to the budget, shortest test first, and the three
+strong baselines of baselines.py, which read only what a user has (the diff, .coverage, JUnit).
 """
 import csv
+import os
 import random
 import statistics
 import subprocess
 import time
 
+import baselines
+
 BUDGETS = [("2%", 0.02), ("5%", 0.05), ("10%", 0.10), ("25%", 0.25), ("unlimited", None)]
-SELECTORS = ["git-covopt", "random", "safe-affected"]
+SELECTORS = ["git-covopt", "random", "safe-affected"] + baselines.NAMES
 
 
 def select_covopt(suite, case, budget):
@@ -109,13 +113,18 @@ def score(suite, cases):
     """Run every selector on every case at every budget; return the table rows and the
     tallies ({(budget label, selector): Tally}). Sets case.caught {"budget selector": bool}."""
     tallies = {(b, s): Tally() for b, _ in BUDGETS for s in SELECTORS}
+    rec = baselines.Recorded(suite.repo, suite.base, os.path.join(suite.repo, ".coverage"),
+                             os.path.join(suite.repo, "junit.xml"))
     for case in cases:
         case.caught = {}
+        strong = baselines.orders(rec, suite.repo, case.sha)
         for label, share in BUDGETS:
             budget = None if share is None else share * suite.suite_time
             ids, wall, err = select_covopt(suite, case, budget)
             picks = {"git-covopt": ids, "random": select_random(suite, case, label, budget),
                      "safe-affected": select_safe(suite, case, budget)}
+            for name, order in strong.items():
+                picks[name] = baselines.fill(rec, order, budget)
             for sel, ids in picks.items():
                 tl = tallies[label, sel]
                 if sel == "git-covopt":
@@ -146,6 +155,40 @@ def write_csv(path, rows):
         for r in rows:
             w.writerow({k: (round(v, 4) if isinstance(v, float) else
                             ("" if v is None else v)) for k, v in r.items()})
+
+
+def summary_lines(rows, markdown):
+    """Caught % by selector, one column each, a row per package and budget; the unlimited
+    rows also give the mean selected test time in seconds."""
+    sels = [s for s in SELECTORS if any(r["selector"] == s for r in rows)]
+    keys = []
+    for r in rows:
+        if (r["package"], r["budget"]) not in keys:
+            keys.append((r["package"], r["budget"]))
+    by = {(r["package"], r["budget"], r["selector"]): r for r in rows}
+    head = ["package", "budget"] + sels
+    body = []
+    for pkg, budget in keys:
+        cells = [pkg, budget]
+        for s in sels:
+            r = by.get((pkg, budget, s))
+            cell = _fmt(r["caught_pct"]) if r else "-"
+            if r and budget == "unlimited":
+                cell += " (%ss)" % _fmt(r["mean_time_s"], 2)
+            cells.append(cell)
+        body.append(cells)
+    return _layout(head, body, 2, markdown)
+
+
+def _layout(head, body, left, markdown):
+    if markdown:
+        out = ["| " + " | ".join(head) + " |",
+               "|" + "|".join("---" if i < left else "---:" for i in range(len(head))) + "|"]
+        return out + ["| " + " | ".join(b) + " |" for b in body]
+    widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+    return ["  ".join(c.ljust(w) if i < left else c.rjust(w)
+                      for i, (c, w) in enumerate(zip(cells, widths)))
+            for cells in [head, ["-" * w for w in widths]] + body]
 
 
 def table_lines(rows, markdown):

@@ -37,7 +37,16 @@ GIT_ENV = {
 PACKAGES = {
     "pint": ("python3-pint", "pint", "pint/testsuite"),
     "mpmath": ("python3-mpmath", "mpmath", "mpmath/tests"),
+    "nltk": ("python3-nltk", "nltk", "nltk/test"),
 }
+# name -> pytest options for every run: test modules that need data Debian does not ship
+# (nltk's corpora) fail to collect, which would stop the recorded runs
+PYTEST_ARGS = {
+    "nltk": ["--ignore=nltk/test/unit/%s.py" % m
+             for m in ("test_corpora", "test_nombank", "test_wordnet")],
+}
+# name -> {module the tests import: Debian package that has it}
+NEEDS = {"nltk": {"pytest_mock": "python3-pytest-mock"}}
 
 
 def log(msg):
@@ -60,12 +69,20 @@ def ensure_package(name):
     """Install the Debian package of NAME with apt-get when Python cannot import it; return
     the directory of the installed package."""
     deb, mod, _ = PACKAGES[name]
+    for need, need_deb in NEEDS.get(name, {}).items():
+        _install_for(need, need_deb)
+    return _install_for(mod, deb)
+
+
+def _install_for(mod, deb):
+    """The directory of module MOD, once apt-get installed DEB if Python cannot import it.
+    Without recommended packages: nltk's would bring numpy, which turns on pint's numpy tests."""
     probe = [PYTHON, "-c", "import %s, os; print(os.path.dirname(%s.__file__))" % (mod, mod)]
     res = subprocess.run(probe, capture_output=True, text=True, cwd="/")
     if res.returncode:
         log("installing %s with apt-get" % deb)
-        subprocess.run(["apt-get", "install", "-y", "-q", deb], check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", deb],
+                       check=True, stdout=subprocess.DEVNULL)
         res = subprocess.run(probe, capture_output=True, text=True, cwd="/", check=True)
     return res.stdout.strip()
 
@@ -157,7 +174,7 @@ class Suite:
         out = os.path.join(self.workdir, "%s.jsonl" % what)
         cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "covq_plugin",
                "--rootdir", tree, "--cov=%s" % self.module, "--cov-context=test",
-               "--cov-report=", self.testdir]
+               "--cov-report=", self.testdir] + PYTEST_ARGS.get(self.name, [])
         if not reverse:
             cmd.append("--junitxml=junit.xml")
         self._pytest(tree, cmd, out, os.path.join(self.workdir, "%s.log" % what), 3600,
@@ -261,13 +278,26 @@ class Suite:
         if cur == sha:
             return
         names = git(wt, "diff", "--name-only", cur, sha).split()
-        git(wt, "checkout", "-q", "--detach", sha)
+        git(wt, "checkout", "-q", "-f", "--detach", sha)
         for n in names:
             p = os.path.join(wt, n)
             if os.path.exists(p):
                 self._mtime += 1
                 os.utime(p, (self._mtime, self._mtime))
         tree[1] = sha
+        self._check_clean(wt, sha)
+
+    def _check_clean(self, wt, sha):
+        """Make sure the files of worktree WT are those of SHA: a --rescore of a kept run once
+        found the scoring worktree holding an earlier fault's files under another HEAD (cause
+        not found). Reset such a worktree hard and say so."""
+        dirty = git(wt, "status", "--porcelain", "-uno").split("\n")[0]
+        if dirty:
+            log("%s: %s did not match %s after checkout (%s): reset" %
+                (self.name, os.path.basename(wt), sha[:12], dirty.strip()))
+            git(wt, "reset", "-q", "--hard", sha)
+            if git(wt, "status", "--porcelain", "-uno").strip():
+                raise RuntimeError("%s: cannot check out %s" % (wt, sha))
 
     def run(self, sha, ids, keep_costs=False):
         """Run the tests IDS (None: the whole suite) on commit SHA in a free worktree, without
@@ -293,7 +323,7 @@ class Suite:
             expect = sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in pending)
             cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov",
                    "-p", "covq_plugin", "--rootdir", wt, "--continue-on-collection-errors",
-                   "--tb=no", "-rN"] + args
+                   "--tb=no", "-rN"] + PYTEST_ARGS.get(self.name, []) + args
             self._pytest(wt, cmd, out, logf, RUN_SLACK + 3 * expect)
             res = self._read_results(out)
             for t, (outcome, dur) in res["results"].items():
