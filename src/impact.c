@@ -399,8 +399,10 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 		goto cleanup;
 	}
 	if (fc->binary && !fc->has_old && !fc->has_new) {
-		struct feature_span whole = { (char *)"<file>", FEATURE_FILE,
-					      0, 1, 1 };
+		struct feature_span whole = { .name = (char *)"<file>",
+					      .kind = FEATURE_FILE,
+					      .first_line = 1,
+					      .last_line = 1 };
 
 		code_changed(c, model_find_file(c->m, fc->old_path ?
 						fc->old_path : path),
