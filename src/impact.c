@@ -418,7 +418,8 @@ static void code_changed(struct ctx *c, long mfile, const char *path,
 			  reach_cover(c, feat, slot, reach),
 			  reach == &impact_reach_body ? "module or class body" :
 			  reach == &impact_reach_collected ?
-			  "ran at import or collection" : "header");
+			  "ran at import or collection" :
+			  "changed decorator, signature or default");
 		note(c->imp, sb.buf, path, span->name);
 		sbuf_release(&sb);
 	}

@@ -337,7 +337,8 @@ static const struct impact_case cases[] = {
 	  "extra tests/test_a.py::test_g[1] slot 0 0.01\n"
 	  "extra tests/test_a.py::test_g[2] slot 0 0.01\n"
 	  "extra tests/test_b.py::test_b slot 0 0.001\n"
-	  "note reached through import time (5 tests, header): "
+	  "note reached through import time (5 tests, changed decorator, "
+	  "signature or default): "
 	  "pkg/a.py::f\n" },
 	{ "a method's decorator: its class's tests, then the module's, weakly",
 	  "pkg/a.py", EDIT, "    def m(self):", "    @property\n    def m(self):",
@@ -348,7 +349,8 @@ static const struct impact_case cases[] = {
 	  "extra tests/test_a.py::test_g[1] slot 0 0.01\n"
 	  "extra tests/test_a.py::test_g[2] slot 0 0.01\n"
 	  "extra tests/test_b.py::test_b slot 0 0.001\n"
-	  "note reached through import time (5 tests, header): "
+	  "note reached through import time (5 tests, changed decorator, "
+	  "signature or default): "
 	  "pkg/a.py::C.m\n" },
 	{ "a function the model lacks is a note", "pkg/a.py", EDIT,
 	  "\n\nclass C:", "\n\ndef h():\n    return 0\n\n\nclass C:",
