@@ -88,7 +88,10 @@ struct pfeat {
 	uint32_t first, last;
 	uint32_t base_col;		/* indentation of its def/class line */
 	uint32_t base_off, base_len;	/* the same, as bytes */
+	uint32_t body;			/* first logical line of its body, or 0 */
 	uint64_t hash;
+	uint64_t header_hash;		/* hash before its body's first line */
+	int header_done;
 };
 
 struct block {
@@ -504,6 +507,8 @@ static void logical_line(struct fm_parser *p, uint32_t l)
 	if (p->dec_start && col != p->dec_col)
 		orphan_decorators(p);
 	pop_blocks(p, col);
+	if (p->stack_nr && !p->feat[scope(p)].body)
+		p->feat[scope(p)].body = l;	/* first line below the header */
 	if (in_function(p))
 		kind = STMT_OTHER;
 	if (kind == STMT_DECORATOR) {
@@ -548,8 +553,13 @@ static void hash_line(struct fm_parser *p, uint32_t l)
 	struct pfeat *f = &p->feat[p->owner[l]];
 	const char *s = p->buf + ln->off;
 	size_t n = ln->end - ln->off;
-	uint64_t h = f->hash;
+	uint64_t h;
 
+	if (f->body && l >= f->body && !f->header_done) {
+		f->header_hash = f->hash;
+		f->header_done = 1;
+	}
+	h = f->hash;
 	if (ln->flags & LN_IN_STR) {
 		const char *base = p->buf + f->base_off;
 		size_t m = 0;
@@ -656,6 +666,8 @@ static void finish_features(struct fm_parser *p, struct feature_map *out)
 		it->hash = f->hash;
 		it->first_line = f->first;
 		it->last_line = f->last;
+		it->body_line = f->body;
+		it->header_hash = f->header_done ? f->header_hash : f->hash;
 		pos[refs[i].idx] = (uint32_t)i;
 	}
 	out->nr = nr;
@@ -738,6 +750,8 @@ static void parse_other(struct feature_map *out, const char *buf, size_t len)
 	it->hash = fnv_add(FNV_OFFSET, buf, len);
 	it->first_line = lines ? 1 : 0;
 	it->last_line = (uint32_t)lines;
+	it->body_line = 0;
+	it->header_hash = it->hash;
 	out->nr = 1;
 	out->owner = xcalloc(st_add(lines, 1), sizeof(*out->owner));
 	out->lines_nr = lines;

@@ -17,6 +17,12 @@ struct feature_span {
 	uint64_t hash;		/* hash of the normalized body, see hash_line() in feature-map.c */
 	uint32_t first_line;	/* 1-based; decorators included */
 	uint32_t last_line;	/* last line of the body (inclusive) */
+	/* First line of a def's or class's body, below its header (decorators,
+	 * signature, defaults); 0 for a body on the header's line, "<module>"
+	 * and "<file>". header_hash hashes the header alone (the whole
+	 * feature when there is no body_line), normalized as hash is. */
+	uint32_t body_line;
+	uint64_t header_hash;
 };
 
 struct feature_map {

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "config.h"
+#include "coverage-vector.h"
 #include "feature-map.h"
 #include "glob.h"
 #include "impact.h"
@@ -19,7 +20,15 @@ struct ctx {
 	const struct impact_options *o;
 	uint32_t **importers;	/* reverse import graph, built on first use */
 	size_t *importers_nr;
+	/* both sides of the file being compared */
+	const struct feature_map *old_map, *new_map;
 };
+
+const struct impact_reach impact_reach_body = { 1.0f, 0.3f, 0.08f, 0.02f };
+const struct impact_reach impact_reach_collected = { 0.05f, 0.04f, 0.03f,
+						     0.01f };
+const struct impact_reach impact_reach_header = { 0.01f, 0.01f, 0.005f,
+						  0.001f };
 
 static long add_slot(struct ctx *c, enum slot_kind kind, long feature,
 		     double weight, const char *path, const char *name)
@@ -221,36 +230,152 @@ static void build_importers(struct ctx *c)
 	free(alloc);
 }
 
-/* Tests in test files that import file (directly or through others) cover slot. */
-static void importers_cover(struct ctx *c, uint32_t file, long slot)
+/* Raise val[] of every model test of a test file to at least a. */
+static void file_tests_reach(struct ctx *c, const char *path, float *val,
+			     float a)
+{
+	struct sbuf prefix = SBUF_INIT;
+	size_t lo, hi;
+
+	sbuf_addf(&prefix, "%s::", path);
+	test_range(c->m, prefix.buf, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
+		if (val[i] < a)
+			val[i] = a;
+	sbuf_release(&prefix);
+}
+
+/*
+ * Tests in test files that import file reach it: those importing it
+ * directly at direct, through other files (a package's __init__...) at
+ * indirect.
+ */
+static void importers_reach(struct ctx *c, uint32_t file, float *val,
+			    const struct impact_reach *r)
 {
 	const struct model *m = c->m;
-	unsigned char *seen;
-	uint32_t *queue;
+	uint32_t *depth, *queue;
 	size_t head = 0, tail = 0;
 
 	if (!c->importers)
 		build_importers(c);
-	seen = xcalloc(m->files_nr + 1, 1);
+	depth = xcalloc(m->files_nr + 1, sizeof(uint32_t));
 	queue = xmalloc(st_mult(m->files_nr + 1, sizeof(uint32_t)));
-	seen[file] = 1;
+	depth[file] = 1;
 	queue[tail++] = file;
 	while (head < tail) {
 		uint32_t f = queue[head++];
 
 		if (f != file && is_test_file(c, m->files[f].path))
-			file_tests_cover(c, m->files[f].path, slot);
+			file_tests_reach(c, m->files[f].path, val,
+					 depth[f] == 2 ? r->direct :
+							 r->indirect);
 		for (size_t k = 0; k < c->importers_nr[f]; k++) {
 			uint32_t g = c->importers[f][k];
 
-			if (!seen[g]) {
-				seen[g] = 1;
+			if (!depth[g]) {
+				depth[g] = depth[f] + 1;
 				queue[tail++] = g;
 			}
 		}
 	}
 	free(queue);
-	free(seen);
+	free(depth);
+}
+
+/* The class a feature belongs to: "C" for "C" (a class) and "C.m"; else none. */
+static size_t class_len(const struct model_feature *f)
+{
+	const char *dot = strrchr(f->name, '.');
+
+	if (f->kind == FEATURE_CLASS)
+		return strlen(f->name);
+	return dot ? (size_t)(dot - f->name) : 0;
+}
+
+/* Is g code of the class (cls_len bytes of feature name cls)? */
+static int in_class(const struct model_feature *g, const char *cls,
+		    size_t cls_len)
+{
+	return cls_len && !strncmp(g->name, cls, cls_len) &&
+	       (g->name[cls_len] == '.' || !g->name[cls_len]);
+}
+
+/* Tests that ran code of the changed feature's class, or of its module. */
+static void users_reach(struct ctx *c, const struct model_feature *changed,
+			float *val, const struct impact_reach *r)
+{
+	const struct model *m = c->m;
+	size_t cls_len = class_len(changed);
+
+	for (size_t i = 0; i < m->tests_nr; i++) {
+		struct covvec_iter it;
+
+		covvec_iter_init(&it, m->tests[i].signals,
+				 m->tests[i].signals_len);
+		while (covvec_iter_next(&it) > 0) {
+			const struct model_feature *g = &m->features[it.feature];
+			float a;
+
+			if (g->file != changed->file)
+				continue;
+			a = in_class(g, changed->name, cls_len) ?
+				r->in_class : r->in_module;
+			if (val[i] < a)
+				val[i] = a;
+		}
+	}
+}
+
+/*
+ * A change to code that runs at import or collection time reaches the
+ * tests that use what it built, most directly first (see impact.h).
+ * Returns how many tests it reached.
+ */
+static size_t reach_cover(struct ctx *c, long feat, long slot,
+			  const struct impact_reach *r)
+{
+	const struct model *m = c->m;
+	const struct model_feature *f = &m->features[feat];
+	float *val = xcalloc(m->tests_nr + 1, sizeof(float));
+	size_t n = 0;
+
+	users_reach(c, f, val, r);
+	importers_reach(c, f->file, val, r);
+	for (size_t i = 0; i < m->tests_nr; i++)
+		if (val[i] > 0) {
+			add_extra(c->imp, i, slot, val[i]);
+			n++;
+		}
+	free(val);
+	return n;
+}
+
+/* Did the change touch a function's header: decorators, signature, defaults? */
+static int header_changed(const struct ctx *c, const char *name)
+{
+	long o, n;
+
+	if (!c->old_map || !c->new_map)
+		return 1;
+	o = feature_map_find(c->old_map, name);
+	n = feature_map_find(c->new_map, name);
+	return o < 0 || n < 0 ||
+	       c->old_map->items[o].header_hash !=
+	       c->new_map->items[n].header_hash;
+}
+
+/* How a changed feature reaches beyond the tests that ran it, or NULL. */
+static const struct impact_reach *reach_of(const struct ctx *c, long feat,
+					   const struct feature_span *span)
+{
+	if (span->kind == FEATURE_MODULE || span->kind == FEATURE_CLASS)
+		return &impact_reach_body;
+	if (span->kind != FEATURE_FUNCTION)
+		return NULL;
+	if (c->m->features[feat].import_time)
+		return &impact_reach_collected;
+	return header_changed(c, span->name) ? &impact_reach_header : NULL;
 }
 
 /* ---------------------------------------------------------------- features */
@@ -277,6 +402,7 @@ static void code_changed(struct ctx *c, long mfile, const char *path,
 	long feat = mfile >= 0 ?
 		model_find_feature(c->m, (uint32_t)mfile, span->name) :
 		-1;
+	const struct impact_reach *reach;
 	long slot;
 
 	c->imp->features_changed++;
@@ -289,8 +415,19 @@ static void code_changed(struct ctx *c, long mfile, const char *path,
 		return;
 	}
 	slot = add_slot(c, SLOT_FEATURE, feat, weight, path, span->name);
-	if (span->kind == FEATURE_MODULE || span->kind == FEATURE_CLASS)
-		importers_cover(c, (uint32_t)mfile, slot);
+	reach = reach_of(c, feat, span);
+	if (reach) {
+		struct sbuf sb = SBUF_INIT;
+
+		sbuf_addf(&sb, "reached through import time (%zu tests, %s)",
+			  reach_cover(c, feat, slot, reach),
+			  reach == &impact_reach_body ? "module or class body" :
+			  reach == &impact_reach_collected ?
+			  "ran at import or collection" :
+			  "changed decorator, signature or default");
+		note(c->imp, sb.buf, path, span->name);
+		sbuf_release(&sb);
+	}
 }
 
 /* A feature of a test file changed: the test itself, or a helper of its tests. */
@@ -404,18 +541,23 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 		goto cleanup;
 	}
 	if (fc->binary && !fc->has_old && !fc->has_new) {
-		struct feature_span whole = { (char *)"<file>", FEATURE_FILE,
-					      0, 1, 1 };
+		struct feature_span whole = { .name = (char *)"<file>",
+					      .kind = FEATURE_FILE,
+					      .first_line = 1,
+					      .last_line = 1 };
 
 		code_changed(c, model_find_file(c->m, fc->old_path ?
 						fc->old_path : path),
 			     path, &whole, 1);
 		goto cleanup;
 	}
+	c->old_map = &old;
+	c->new_map = &new;
 	compare_files(c, fc, &old, &new,
 		      is_test_file(c, path) ||
 		      (fc->old_path && is_test_file(c, fc->old_path)));
 cleanup:
+	c->old_map = c->new_map = NULL;
 	feature_map_release(&old);
 	feature_map_release(&new);
 	return ret;

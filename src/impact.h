@@ -10,8 +10,25 @@
 #include "sbuf.h"
 #include "strlist.h"
 
-/* Coverage value given to tests reached only through imports or a test file's helpers. */
+/* Coverage value given to the tests of a test file whose helpers changed. */
 #define IMPACT_IMPORT_SIGNAL 0.5f
+
+/*
+ * Coverage values of the tests a change to import-time code reaches, by
+ * directness: tests that ran code of the same class, of the same module,
+ * tests in test files that import the module directly, then through a
+ * package or other files. Used for module level and class bodies; for a
+ * function that ran at import or collection time, and (weaker) for a
+ * changed function header, below the function's own tests (a signal of
+ * at least 1/16).
+ */
+struct impact_reach {
+	float in_class, in_module, direct, indirect;
+};
+
+extern const struct impact_reach impact_reach_body;
+extern const struct impact_reach impact_reach_collected;
+extern const struct impact_reach impact_reach_header;
 
 enum slot_kind {
 	SLOT_FEATURE,	/* a changed feature of the model */

@@ -355,6 +355,26 @@ static void pack_tests(msgpack_packer *pk, struct sbuf *col,
 	pack_column(pk, col);
 }
 
+/*
+ * The features that ran at import or collection time, as a bin of varints:
+ * each one's index as its gap from the one before plus one (the first: its
+ * index). A separate root key, so models written before it still decode,
+ * and older readers skip it.
+ */
+static void pack_import_time(msgpack_packer *pk, struct sbuf *col,
+			     const struct model *m)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; i < m->features_nr; i++) {
+		if (!m->features[i].import_time)
+			continue;
+		put_varint(col, i - next);
+		next = i + 1;
+	}
+	pack_column(pk, col);
+}
+
 int model_encode(struct sbuf *out, const struct model *m)
 {
 	struct sbuf col = SBUF_INIT;
@@ -363,7 +383,7 @@ int model_encode(struct sbuf *out, const struct model *m)
 	if (check_model(m))
 		return -1;
 	msgpack_packer_init(&pk, out, sbuf_write);
-	msgpack_pack_map(&pk, 6);
+	msgpack_pack_map(&pk, 7);
 	pack_cstr(&pk, "covopt");
 	msgpack_pack_uint32(&pk, COVOPT_MODEL_VERSION);
 	pack_cstr(&pk, "commit");
@@ -376,6 +396,8 @@ int model_encode(struct sbuf *out, const struct model *m)
 	pack_features(&pk, &col, m);
 	pack_cstr(&pk, "tests");
 	pack_tests(&pk, &col, m);
+	pack_cstr(&pk, "import_time");
+	pack_import_time(&pk, &col, m);
 	sbuf_release(&col);
 	return 0;
 }
@@ -1165,6 +1187,56 @@ static int find_sections(const struct decoder *d, const msgpack_object *root,
 	return 0;
 }
 
+/* The value of an optional root key, or NULL; *dup set if it is twice. */
+static const msgpack_object *optional_key(const msgpack_object *root,
+					  const char *name, int *dup)
+{
+	const msgpack_object_kv *kv = root->via.map.ptr;
+	const msgpack_object *val = NULL;
+
+	*dup = 0;
+	for (size_t i = 0; i < root->via.map.size; i++) {
+		if (!key_is(&kv[i].key, name))
+			continue;
+		if (val)
+			*dup = 1;
+		val = &kv[i].val;
+	}
+	return val;
+}
+
+/* The "import_time" column, see pack_import_time(); absent in older notes. */
+static int decode_import_time(struct decoder *d, const msgpack_object *root)
+{
+	int dup;
+	const msgpack_object *o = optional_key(root, "import_time", &dup);
+	struct cur at;
+	size_t next = 0;
+	uint64_t gap;
+
+	if (dup)
+		return error("%s: bad model: duplicate key 'import_time'",
+			     d->what);
+	if (!o)
+		return 0;
+	if (o->type != MSGPACK_OBJECT_BIN)
+		return error("%s: bad model: 'import_time' is not a bin",
+			     d->what);
+	if (!o->via.bin.size)
+		return 0;
+	at.p = (const unsigned char *)o->via.bin.ptr;
+	at.end = at.p + o->via.bin.size;
+	while (at.p < at.end) {
+		if (next >= d->m->features_nr ||
+		    get_varint(&at, d->m->features_nr - 1 - next, &gap))
+			return error("%s: bad model: 'import_time': bad "
+				     "feature index", d->what);
+		next += (size_t)gap;
+		d->m->features[next++].import_time = 1;
+	}
+	return 0;
+}
+
 static int decode_root(struct decoder *d, const msgpack_object *root)
 {
 	const msgpack_object *val[NR_SECTIONS] = { NULL };
@@ -1178,7 +1250,8 @@ static int decode_root(struct decoder *d, const msgpack_object *root)
 			     d->what);
 	if (decode_flags(d, val[1]))
 		return -1;
-	return decode_columns(d, val[2], val[3], val[4]);
+	return decode_columns(d, val[2], val[3], val[4]) ||
+	       decode_import_time(d, root) ? -1 : 0;
 }
 
 int model_decode(struct model *out, const void *buf, size_t len,

@@ -19,6 +19,11 @@
  *   "features" -> [count, counts, names, name refs, kinds, hashes, lines]
  *   "tests"    -> [count, ids, flags, costs, outcomes, histories, lengths,
  *                  signals]
+ *   "import_time" -> bin (optional: notes written before it lack it): the
+ *                 features that ran at import or collection time, one
+ *                 varint each in increasing order: the first its feature
+ *                 index, each next one its index minus the previous
+ *                 one's minus 1; every index below the feature count
  * Each count is a uint (at most COVOPT_MAX_ITEMS); every other item is a
  * bin, a column holding one entry per item, in item order, with no bytes
  * left over. "varint" is unsigned LEB128: 7 bits a byte, low first, high

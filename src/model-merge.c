@@ -43,9 +43,10 @@ void model_copy(struct model *out, const struct model *src)
 	}
 	for (size_t i = 0; i < src->features_nr; i++) {
 		const struct model_feature *f = &src->features[i];
+		uint32_t at = model_add_feature(out, f->file, f->name, f->kind,
+						f->hash, f->lines);
 
-		model_add_feature(out, f->file, f->name, f->kind, f->hash,
-				  f->lines);
+		out->features[at].import_time = f->import_time;
 	}
 	for (size_t i = 0; i < src->tests_nr; i++) {
 		const struct model_test *t = &src->tests[i];
@@ -152,6 +153,19 @@ static long *map_flags(struct model *out, const struct model *fresh,
 	return flag_map;
 }
 
+/*
+ * A run of some tests collects only some test files: what ran at import
+ * time in the run it completes still did, where the code is the same.
+ */
+static void keep_import_time(struct model *out, const struct model *base,
+			     const long *map)
+{
+	for (size_t i = 0; i < base->features_nr; i++)
+		if (map[i] >= 0 && base->features[i].import_time &&
+		    base->features[i].hash == out->features[map[i]].hash)
+			out->features[map[i]].import_time = 1;
+}
+
 static void carry(struct model *out, const struct model *fresh,
 		  const struct model *base, int partial)
 {
@@ -164,6 +178,8 @@ static void carry(struct model *out, const struct model *fresh,
 	inherit_history(out, base);
 	flag_map = map_flags(out, fresh, base, partial);
 	map = map_features(fresh, base);
+	if (partial)
+		keep_import_time(out, base, map);
 	for (size_t i = 0; i < base->tests_nr; i++) {
 		const struct model_test *t = &base->tests[i];
 		unsigned char *sig;
@@ -326,7 +342,8 @@ static int cmp_feature(const struct model *a, const struct model_feature *x,
 }
 
 /* The union of features by (path, name), in that order; b's kind and
- * hash win (both describe the same commit), lines is the larger. */
+ * hash win (both describe the same commit), lines is the larger,
+ * import_time is set when either side has it. */
 static void merge_features(struct model *out, const struct model *a,
 			   struct side_map *ma, const struct model *b,
 			   struct side_map *mb)
@@ -349,6 +366,8 @@ static void merge_features(struct model *out, const struct model *a,
 			lines = x->lines;
 		at = (long)model_add_feature(out, file, f->name, f->kind,
 					     f->hash, lines);
+		out->features[at].import_time = (c <= 0 && x->import_time) ||
+						 (c >= 0 && y->import_time);
 		if (c <= 0)
 			ma->feature[i++] = at;
 		if (c >= 0)

@@ -103,6 +103,7 @@ uint32_t model_add_feature(struct model *m, uint32_t file, const char *name,
 	f->kind = (uint8_t)kind;
 	f->hash = hash;
 	f->lines = lines;
+	f->import_time = 0;
 	return (uint32_t)m->features_nr++;
 }
 

@@ -55,6 +55,10 @@ struct model_feature {
 	uint8_t kind;		/* enum feature_kind */
 	uint64_t hash;		/* hash of the normalized body */
 	uint32_t lines;		/* executed lines of the feature, over all tests */
+	/* 1: code of it ran under coverage's empty context, at import or
+	 * test collection time (for a function: below its header, so it
+	 * was called then). Set by record after model_add_feature(). */
+	uint8_t import_time;
 };
 
 /*

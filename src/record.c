@@ -23,6 +23,8 @@ struct file_lines {
 	uint32_t *owner;	/* global feature index per line, [1..lines_nr] */
 	size_t lines_nr;
 	unsigned char *executed;	/* 1 if any context ran the line */
+	unsigned char *header;	/* 1 on a def's header lines: they run at
+				   import time whether or not it is called */
 	uint32_t *stamp;	/* last test (index + 1) that counted the line */
 };
 
@@ -97,8 +99,14 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	fl->executed = xcalloc(fm->lines_nr + 1, 1);
 	fl->stamp = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
-	for (size_t l = 1; l <= fm->lines_nr; l++)
+	fl->header = xcalloc(fm->lines_nr + 1, 1);
+	for (size_t l = 1; l <= fm->lines_nr; l++) {
+		const struct feature_span *f = &fm->items[fm->owner[l]];
+
 		fl->owner[l] = base + fm->owner[l];
+		fl->header[l] = f->kind == FEATURE_FUNCTION &&
+				(!f->body_line || l < f->body_line);
+	}
 	ret = 0;
 cleanup:
 	sbuf_release(&src);
@@ -284,6 +292,22 @@ static void junit_facts(struct builder *b, const char *id, double *cost,
 
 /* ---------------------------------------------------------------- signals */
 
+/*
+ * Lines the empty context ran, at import or collection time, mark their
+ * features; a def's header runs then anyway, only its body tells that it
+ * was called.
+ */
+static void mark_import_time(struct builder *b, const struct file_lines *fl,
+			     const struct coverage_record *rec)
+{
+	for (size_t i = 0; i < rec->lines_nr; i++) {
+		uint32_t l = rec->lines[i];
+
+		if (l && l <= fl->lines_nr && !fl->header[l])
+			b->m->features[fl->owner[l]].import_time = 1;
+	}
+}
+
 static void mark_executed(struct builder *b)
 {
 	for (size_t r = 0; r < b->cov->records_nr; r++) {
@@ -297,6 +321,8 @@ static void mark_executed(struct builder *b)
 		for (size_t i = 0; i < rec->lines_nr; i++)
 			if (rec->lines[i] <= fl->lines_nr)
 				fl->executed[rec->lines[i]] = 1;
+		if (!*b->cov->contexts.items[rec->context])
+			mark_import_time(b, fl, rec);
 	}
 	for (size_t f = 0; f < b->m->files_nr; f++) {
 		struct file_lines *fl = &b->lines[f];
@@ -421,6 +447,7 @@ static void builder_release(struct builder *b)
 	for (size_t f = 0; b->lines && f < b->m->files_nr; f++) {
 		free(b->lines[f].owner);
 		free(b->lines[f].executed);
+		free(b->lines[f].header);
 		free(b->lines[f].stamp);
 	}
 	free(b->lines);

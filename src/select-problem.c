@@ -107,6 +107,23 @@ static double failure_decay(uint32_t history)
 	return v;
 }
 
+/*
+ * How sure it is that a test meets the change, for its failure bonus: its
+ * strongest coverage value, as a share of the weakest signal of a test that
+ * ran the changed code (1/16). A test only an import-time reach touches
+ * weakly must not outrank the change's own tests on old failures alone.
+ */
+static double change_evidence(const struct select_problem *pb, size_t first)
+{
+	double best = 0;
+
+	for (size_t k = first; k < pb->entries_nr; k++)
+		if (pb->entries[k].a > best)
+			best = pb->entries[k].a;
+	best *= COVVEC_LEVELS;
+	return best < 1 ? best : 1;
+}
+
 /* The runner's collection says what exists; without one, the target does. */
 static int candidate_exists(const struct select_problem_input *in,
 			    const char *id)
@@ -146,7 +163,8 @@ static void add_model_tests(struct select_problem *pb,
 		if (in->run_all)
 			prior += prior_scale;
 		if (pb->entries_nr > first)
-			prior += 0.1 * prior_scale * failure_decay(mt->history);
+			prior += 0.1 * prior_scale * failure_decay(mt->history) *
+				 change_evidence(pb, first);
 		if (imp->removed[i] || pb->forced[i] ||
 		    (pb->entries_nr == first && !prior) ||
 		    !candidate_exists(in, mt->id)) {

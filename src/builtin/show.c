@@ -29,6 +29,18 @@ struct shown {
 	struct model m;
 };
 
+/* "<path>::<name>" of a feature. */
+static void json_feature_name(struct json_writer *w, const struct model *m,
+			      uint32_t feat)
+{
+	const struct model_feature *f = &m->features[feat];
+	struct sbuf name = SBUF_INIT;
+
+	sbuf_addf(&name, "%s::%s", m->files[f->file].path, f->name);
+	json_stringn(w, name.buf, name.len);
+	sbuf_release(&name);
+}
+
 static void json_feature(struct json_writer *w, const struct model *m,
 			 uint32_t feat, unsigned q)
 {
@@ -130,6 +142,12 @@ static void show_json(const struct shown *s)
 	json_key(&w, "pairs");
 	json_int(&w, (int64_t)count_pairs(m));
 	json_object_end(&w);
+	json_key(&w, "import_time");
+	json_array_begin(&w);
+	for (size_t i = 0; i < m->features_nr; i++)
+		if (m->features[i].import_time)
+			json_feature_name(&w, m, (uint32_t)i);
+	json_array_end(&w);
 	json_key(&w, "tests");
 	json_array_begin(&w);
 	for (size_t i = 0; i < m->tests_nr; i++)

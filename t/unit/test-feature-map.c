@@ -613,6 +613,64 @@ static void test_hashes(void **state)
 	}
 }
 
+/* The header of a def or class: its lines above body_line, hashed alone. */
+static void test_headers(void **state)
+{
+	static const char src[] =
+		"@deco(\n"		/* 1 */
+		"    1)\n"
+		"def f(a,\n"		/* 3 */
+		"      b=2):\n"
+		"    # note\n"		/* 5 */
+		"    return a\n"
+		"def one(): return 1\n"	/* 7 */
+		"class K:\n"		/* 8 */
+		"    x = 1\n"
+		"    def m(self, c=3):\n"	/* 10 */
+		"        return c\n";
+	static const struct { const char *name; uint32_t body; } want[] = {
+		{ "<module>", 0 }, { "K", 9 }, { "K.m", 11 }, { "f", 6 },
+		{ "one", 0 },
+	};
+	struct feature_map m = FEATURE_MAP_INIT;
+
+	(void)state;
+	parse_exact(&m, "m.py", src, strlen(src));
+	assert_int_equal(m.nr, 5);
+	for (size_t i = 0; i < m.nr; i++) {
+		assert_string_equal(m.items[i].name, want[i].name);
+		assert_int_equal(m.items[i].body_line, want[i].body);
+	}
+	assert_true(m.items[4].header_hash == m.items[4].hash);
+	assert_true(m.items[3].header_hash != m.items[3].hash);
+	feature_map_release(&m);
+	/* a changed default changes the header; a changed body does not */
+	{
+		static const char *const pairs[][2] = {
+			{ "def f(a, b=2):\n    return a\n",
+			  "def f(a, b=3):\n    return a\n" },
+			{ "@x\ndef f(a):\n    return a\n",
+			  "@y\ndef f(a):\n    return a\n" },
+			{ "def f(a):\n    return a\n",
+			  "def f(a):\n    return a + 1\n" },
+		};
+		for (size_t k = 0; k < 3; k++) {
+			struct feature_map a = FEATURE_MAP_INIT,
+					   b = FEATURE_MAP_INIT;
+
+			parse_exact(&a, "m.py", pairs[k][0],
+				    strlen(pairs[k][0]));
+			parse_exact(&b, "m.py", pairs[k][1],
+				    strlen(pairs[k][1]));
+			assert_true(a.items[1].hash != b.items[1].hash);
+			assert_int_equal(a.items[1].header_hash ==
+					 b.items[1].header_hash, k == 2);
+			feature_map_release(&a);
+			feature_map_release(&b);
+		}
+	}
+}
+
 static void test_file_hash(void **state)
 {
 	struct feature_map a = FEATURE_MAP_INIT, b = FEATURE_MAP_INIT;
@@ -793,6 +851,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_cases),
 		cmocka_unit_test(test_hashes),
+		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_file_hash),
 		cmocka_unit_test(test_is_python),
 		cmocka_unit_test(test_find_and_release),

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "coverage-vector.h"
 #include "impact.h"
 #include "model-merge.h"
 #include "xalloc.h"
@@ -115,8 +116,23 @@ static void build_model(struct model *m)
 	model_add_feature(m, 3, "test_b", FEATURE_FUNCTION, 0, 1);
 	model_add_feature(m, 4, "test_d", FEATURE_FUNCTION, 0, 1);
 	model_add_feature(m, 4, "test_d#2", FEATURE_FUNCTION, 0, 1);
-	for (size_t i = 0; tests[i]; i++)
-		model_add_test(m, tests[i], 0, 0.1, OUTCOME_PASSED, 0, NULL, 0);
+	/* test_m runs C.m (2), test_f f (3), test_g g (4); the rest nothing */
+	static const long runs[] = { 2, 3, 4, 4, -1, -1 };
+
+	for (size_t i = 0; tests[i]; i++) {
+		unsigned char *sig = NULL;
+		size_t len = 0;
+
+		if (runs[i] >= 0) {
+			struct covvec_writer w;
+
+			covvec_writer_init(&w);
+			covvec_writer_add(&w, (uint32_t)runs[i], 16);
+			sig = covvec_writer_finish(&w, &len);
+		}
+		model_add_test(m, tests[i], 0, 0.1, OUTCOME_PASSED, 0, sig,
+			       len);
+	}
 	assert_int_equal(model_validate(m, "test model"), 0);
 }
 
@@ -256,7 +272,7 @@ static char *summary(const struct impact *imp, const struct model *m)
 		sbuf_addf(&sb, "slot %s %s %.0f\n", kinds[imp->slots[j].kind],
 			  imp->slots[j].label, imp->slots[j].weight);
 	for (size_t k = 0; k < imp->extra_nr; k++)
-		sbuf_addf(&sb, "extra %s slot %u %.1f\n",
+		sbuf_addf(&sb, "extra %s slot %u %g\n",
 			  m->tests[imp->extra[k].test].id, imp->extra[k].slot,
 			  imp->extra[k].a);
 	for (size_t i = 0; i < m->tests_nr; i++) {
@@ -288,15 +304,54 @@ static const struct impact_case cases[] = {
 	  "return self.size + 0",
 	  "files 1 features 1\n"
 	  "slot feature pkg/a.py::C.m 1\n" },
-	{ "a module constant reaches tests of importing files, transitively",
+	/* test_m, test_f and test_g ran code of pkg/a.py; test_b imports it
+	 * through pkg/b.py; test_dup does not import it */
+	{ "a module constant reaches tests that ran the module, then importers",
 	  "pkg/a.py", EDIT, "LIMIT = 3", "LIMIT = 4",
 	  "files 1 features 1\n"
 	  "slot feature pkg/a.py::<module> 1\n"
-	  "extra tests/test_a.py::TestC::test_m slot 0 0.5\n"
-	  "extra tests/test_a.py::test_f slot 0 0.5\n"
-	  "extra tests/test_a.py::test_g[1] slot 0 0.5\n"
-	  "extra tests/test_a.py::test_g[2] slot 0 0.5\n"
-	  "extra tests/test_b.py::test_b slot 0 0.5\n" },
+	  "extra tests/test_a.py::TestC::test_m slot 0 0.3\n"
+	  "extra tests/test_a.py::test_f slot 0 0.3\n"
+	  "extra tests/test_a.py::test_g[1] slot 0 0.3\n"
+	  "extra tests/test_a.py::test_g[2] slot 0 0.3\n"
+	  "extra tests/test_b.py::test_b slot 0 0.02\n"
+	  "note reached through import time (5 tests, module or class body): "
+	  "pkg/a.py::<module>\n" },
+	{ "a class attribute reaches the tests of its methods first",
+	  "pkg/a.py", EDIT, "    size = 1\n", "    size = 2\n",
+	  "files 1 features 1\n"
+	  "slot feature pkg/a.py::C 1\n"
+	  "extra tests/test_a.py::TestC::test_m slot 0 1\n"
+	  "extra tests/test_a.py::test_f slot 0 0.3\n"
+	  "extra tests/test_a.py::test_g[1] slot 0 0.3\n"
+	  "extra tests/test_a.py::test_g[2] slot 0 0.3\n"
+	  "extra tests/test_b.py::test_b slot 0 0.02\n"
+	  "note reached through import time (5 tests, module or class body): "
+	  "pkg/a.py::C\n" },
+	{ "a default value: the function's tests, then the module's, weakly",
+	  "pkg/a.py", EDIT, "def f(x):", "def f(x=0):",
+	  "files 1 features 1\n"
+	  "slot feature pkg/a.py::f 1\n"
+	  "extra tests/test_a.py::TestC::test_m slot 0 0.01\n"
+	  "extra tests/test_a.py::test_f slot 0 0.01\n"
+	  "extra tests/test_a.py::test_g[1] slot 0 0.01\n"
+	  "extra tests/test_a.py::test_g[2] slot 0 0.01\n"
+	  "extra tests/test_b.py::test_b slot 0 0.001\n"
+	  "note reached through import time (5 tests, changed decorator, "
+	  "signature or default): "
+	  "pkg/a.py::f\n" },
+	{ "a method's decorator: its class's tests, then the module's, weakly",
+	  "pkg/a.py", EDIT, "    def m(self):", "    @property\n    def m(self):",
+	  "files 1 features 1\n"
+	  "slot feature pkg/a.py::C.m 1\n"
+	  "extra tests/test_a.py::TestC::test_m slot 0 0.01\n"
+	  "extra tests/test_a.py::test_f slot 0 0.01\n"
+	  "extra tests/test_a.py::test_g[1] slot 0 0.01\n"
+	  "extra tests/test_a.py::test_g[2] slot 0 0.01\n"
+	  "extra tests/test_b.py::test_b slot 0 0.001\n"
+	  "note reached through import time (5 tests, changed decorator, "
+	  "signature or default): "
+	  "pkg/a.py::C.m\n" },
 	{ "a function the model lacks is a note", "pkg/a.py", EDIT,
 	  "\n\nclass C:", "\n\ndef h():\n    return 0\n\n\nclass C:",
 	  "files 1 features 1\n"
@@ -496,12 +551,80 @@ static void test_two_files(void **state)
 	model_release(&m);
 }
 
+/* A function that ran at collection time reaches its module's users and
+ * importers, closer than a header change does; its body counts too. */
+static void test_collected_function(void **state)
+{
+	static const struct impact_case body = {
+		"", "pkg/a.py", EDIT, "return x + 1", "return x + 2", NULL
+	};
+	struct impact_options o = { 0 };
+	struct change_set set = CHANGE_SET_INIT;
+	struct impact imp;
+	struct model m;
+	char *got;
+
+	(void)state;
+	build_model(&m);
+	/* unflagged: a body change reaches only the tests that ran f */
+	ALLOC_GROW(set.items, 1, set.alloc);
+	set.nr = 1;
+	make_change(&set.items[0], &body);
+	assert_int_equal(impact_analyze(&imp, &m, &set, &o), 0);
+	got = summary(&imp, &m);
+	assert_string_equal(got, "files 1 features 1\n"
+			    "slot feature pkg/a.py::f 1\n");
+	free(got);
+	impact_release(&imp);
+	m.features[model_find_feature(&m, 0, "f")].import_time = 1;
+	assert_int_equal(impact_analyze(&imp, &m, &set, &o), 0);
+	got = summary(&imp, &m);
+	assert_string_equal(got, "files 1 features 1\n"
+			    "slot feature pkg/a.py::f 1\n"
+			    "extra tests/test_a.py::TestC::test_m slot 0 0.04\n"
+			    "extra tests/test_a.py::test_f slot 0 0.04\n"
+			    "extra tests/test_a.py::test_g[1] slot 0 0.04\n"
+			    "extra tests/test_a.py::test_g[2] slot 0 0.04\n"
+			    "extra tests/test_b.py::test_b slot 0 0.01\n"
+			    "note reached through import time (5 tests, ran at "
+			    "import or collection): pkg/a.py::f\n");
+	free(got);
+	impact_release(&imp);
+	change_set_release(&set);
+	model_release(&m);
+}
+
+/* The tiers keep their order: every reach stays below a function's own
+ * weakest signal (1/16) unless it is module level or a class body. */
+static void test_reach_order(void **state)
+{
+	const struct impact_reach *r[] = { &impact_reach_body,
+					   &impact_reach_collected,
+					   &impact_reach_header };
+
+	(void)state;
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(r[i]->in_class >= r[i]->in_module);
+		assert_true(r[i]->in_module >= r[i]->direct);
+		assert_true(r[i]->direct > r[i]->indirect);
+		assert_true(r[i]->indirect > 0);
+		if (i)
+			assert_true(r[i]->in_class < 1.0f / 16 &&
+				    r[i]->in_class > r[i + 1 < 3 ? i + 1 : i]
+				    ->indirect);
+	}
+	assert_true(impact_reach_collected.direct >
+		    impact_reach_header.in_module);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_analyze),
 		cmocka_unit_test(test_is_test_name),
 		cmocka_unit_test(test_two_files),
+		cmocka_unit_test(test_collected_function),
+		cmocka_unit_test(test_reach_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

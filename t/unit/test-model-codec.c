@@ -110,6 +110,9 @@ static void build_model(struct model *m)
 	model_add_feature(m, 2, "<module>", FEATURE_MODULE, 0, 1);
 	model_add_feature(m, 2, "main", FEATURE_FUNCTION, 42, 7);
 	model_add_feature(m, 4, "Greeter", FEATURE_CLASS, 43, 200);
+	m->features[1].import_time = 1;
+	m->features[3].import_time = 1;
+	m->features[6].import_time = 1;
 	sig = make_signals(&len, f1, q1, 3);
 	model_add_test(m, "tests/test_a.py::test_one", 0, 0.25, OUTCOME_PASSED,
 		       0, sig, len);
@@ -169,6 +172,7 @@ static void assert_models_equal(const struct model *a, const struct model *b)
 		assert_int_equal(x->kind, y->kind);
 		assert_true(x->hash == y->hash);
 		assert_int_equal(x->lines, y->lines);
+		assert_int_equal(x->import_time, y->import_time);
 	}
 	assert_int_equal(a->tests_nr, b->tests_nr);
 	for (size_t i = 0; i < a->tests_nr; i++) {
@@ -1041,6 +1045,80 @@ static void test_valid_documents(void **state)
 	sbuf_release(&doc);
 }
 
+/* The small document with a root key "import_time" added: the column, a
+ * str instead of a bin when as_str, the key twice when twice. */
+static void pack_import_time_doc(struct sbuf *out, const char *col,
+				 size_t len, int as_str, int twice)
+{
+	msgpack_sbuffer sb;
+	msgpack_packer pk;
+
+	pack_doc(out, SP_NONE, NULL, 0);
+	assert_int_equal((unsigned char)out->buf[0], 0x86);	/* fixmap 6 */
+	out->buf[0] = (char)(0x87 + !!twice);
+	msgpack_sbuffer_init(&sb);
+	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
+	for (int i = 0; i <= !!twice; i++) {
+		assert_int_equal(pstr(&pk, "import_time"), 0);
+		assert_int_equal(as_str ?
+				 msgpack_pack_str_with_body(&pk, col, len) :
+				 msgpack_pack_bin_with_body(&pk, col, len), 0);
+	}
+	sbuf_add(out, sb.data, sb.size);
+	msgpack_sbuffer_destroy(&sb);
+}
+
+/* Which features ran at import time: a root key older notes lack. */
+static void test_import_time(void **state)
+{
+	static const struct {
+		const char *name;
+		struct bytes col;
+		int as_str, twice;
+		const char *needle;	/* NULL: decodes to flags */
+		int flags[2];
+	} cases[] = {
+		{ "none", B(""), 0, 0, NULL, { 0, 0 } },
+		{ "both", B("\x00\x00"), 0, 0, NULL, { 1, 1 } },
+		{ "the second", B("\x01"), 0, 0, NULL, { 0, 1 } },
+		{ "index past the features", B("\x02"), 0, 0,
+		  "'import_time': bad feature index", { 0, 0 } },
+		{ "one more than the features", B("\x00\x00\x00"), 0, 0,
+		  "'import_time': bad feature index", { 0, 0 } },
+		{ "varint cut", B("\x80"), 0, 0,
+		  "'import_time': bad feature index", { 0, 0 } },
+		{ "varint overlong", B("\x81\x00"), 0, 0,
+		  "'import_time': bad feature index", { 0, 0 } },
+		{ "a str", B("\x00"), 1, 0, "'import_time' is not a bin",
+		  { 0, 0 } },
+		{ "twice", B("\x00"), 0, 1,
+		  "duplicate key 'import_time'", { 0, 0 } },
+	};
+	struct sbuf doc = SBUF_INIT;
+	struct model m;
+
+	model_init(&m);
+	/* a note written before the column: nothing ran at import time */
+	pack_doc(&doc, SP_NONE, NULL, 0);
+	assert_int_equal(model_decode(&m, doc.buf, doc.len, "doc"), 0);
+	assert_int_equal(m.features[0].import_time + m.features[1].import_time,
+			 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("# %s\n", cases[i].name);
+		pack_import_time_doc(&doc, cases[i].col.p, cases[i].col.len,
+				     cases[i].as_str, cases[i].twice);
+		if (cases[i].needle) {
+			assert_decode_fails(doc.buf, doc.len, cases[i].needle);
+			continue;
+		}
+		assert_int_equal(model_decode(&m, doc.buf, doc.len, "doc"), 0);
+		assert_int_equal(m.features[0].import_time, cases[i].flags[0]);
+		assert_int_equal(m.features[1].import_time, cases[i].flags[1]);
+	}
+	model_release(&m);
+	sbuf_release(&doc);
+}
+
 static void test_too_large(void **state)
 {
 	struct model m;
@@ -1620,6 +1698,7 @@ int main(void)
 		cmocka_unit_test(test_spoiled_columns),
 		cmocka_unit_test(test_string_bomb),
 		cmocka_unit_test(test_valid_documents),
+		cmocka_unit_test(test_import_time),
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test_setup_teardown(test_notes_ref_name,
 						scratch_setup,

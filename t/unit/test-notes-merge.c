@@ -249,6 +249,50 @@ static void test_merge_models(void **state)
 	sbuf_release(&got);
 }
 
+/* Which features ran at import time survives merges and partial runs. */
+static void test_merge_import_time(void **state)
+{
+	static const struct spec a_spec = {
+		{ { "default", A, 10 } },
+		{ { "t::1", "default", 1, { "x.py::f", "y.py::g" } } },
+	};
+	static const struct spec b_spec = {
+		{ { "e2e", A, 20 } },
+		{ { "t::2", "e2e", 2, { "x.py::f", "y.py::g" } } },
+	};
+	struct model a, b, out;
+
+	(void)state;
+	build(&a, &a_spec);
+	build(&b, &b_spec);
+	a.features[0].import_time = 1;	/* x.py::f */
+	b.features[1].import_time = 1;	/* y.py::g */
+	model_init(&out);
+	assert_int_equal(model_merge(&out, &a, &b), 0);
+	assert_int_equal(out.features[0].import_time, 1);
+	assert_int_equal(out.features[1].import_time, 1);
+	model_release(&out);
+	/* a fresh full run says it all; a partial one keeps the rest */
+	model_init(&out);
+	model_carry_forward(&out, &b, &a);
+	assert_int_equal(out.features[0].import_time, 0);
+	assert_int_equal(out.features[1].import_time, 1);
+	model_release(&out);
+	model_init(&out);
+	model_carry_forward_partial(&out, &b, &a);
+	assert_int_equal(out.features[0].import_time, 1);
+	assert_int_equal(out.features[1].import_time, 1);
+	model_release(&out);
+	/* not where the code changed since */
+	a.features[0].hash ^= 1;
+	model_init(&out);
+	model_carry_forward_partial(&out, &b, &a);
+	assert_int_equal(out.features[0].import_time, 0);
+	model_release(&out);
+	model_release(&a);
+	model_release(&b);
+}
+
 /* The combined note does not depend on which side is which. */
 static void test_merge_note_symmetric(void **state)
 {
@@ -662,6 +706,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_models),
+		cmocka_unit_test(test_merge_import_time),
 		cmocka_unit_test(test_merge_note_symmetric),
 		cmocka_unit_test(test_merge_note_corrupt),
 		cmocka_unit_test(test_remote_ref_name),

@@ -237,6 +237,48 @@ static void test_candidates(void **state)
 	sbuf_release(&got);
 }
 
+/* A failure bonus counts as much as the test meets the change: fully from
+ * a signal of 1/16 up, less for a weak import-time reach alone. */
+static void test_failure_bonus_by_evidence(void **state)
+{
+	static const struct { float a; const char *want; } bonus_cases[] = {
+		{ 0.01f, "tests/test_e.py::test_far cost=1000000 "
+			 "prior=0.096 0:0.01" },
+		{ 1.0f / 16, "tests/test_e.py::test_far cost=1000000 "
+			     "prior=0.6 0:0.0625" },
+		{ 0.5f, "tests/test_e.py::test_far cost=1000000 "
+			"prior=0.6 0:0.5" },
+	};
+	struct fixture *fx = *state;
+	struct sbuf got = SBUF_INIT;
+
+	ALLOC_GROW(fx->imp.extra, 2, fx->imp.extra_alloc);
+	fx->imp.extra_nr = 2;
+	fx->imp.extra[1].test = 6;	/* test_far: failed last time */
+	fx->imp.extra[1].slot = 0;
+	for (size_t i = 0; i < sizeof(bonus_cases) / sizeof(*bonus_cases); i++) {
+		struct select_problem_input in = {
+			.model = &fx->m,
+			.impact = &fx->imp,
+			.always_run = &fx->always,
+			.default_cost = select_default_cost(&fx->m),
+			.exists = exists,
+		};
+		struct select_problem pb;
+		size_t c;
+
+		fx->imp.extra[1].a = bonus_cases[i].a;
+		select_problem_build(&pb, &in);
+		for (c = 0; c < pb.cands_nr && pb.test_of[c] != 6; c++)
+			;
+		assert_true(c < pb.cands_nr);
+		describe(&got, &pb, &fx->m, c);
+		assert_string_equal(got.buf, bonus_cases[i].want);
+		select_problem_release(&pb);
+	}
+	sbuf_release(&got);
+}
+
 static void test_default_cost(void **state)
 {
 	struct model m;
@@ -258,6 +300,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_candidates, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_failure_bonus_by_evidence,
+						setup, teardown),
 		cmocka_unit_test(test_default_cost),
 	};
 
