@@ -13,15 +13,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strlist paths = STRLIST_INIT, names = STRLIST_INIT;
 	struct import_index idx;
-	const uint8_t *blank = memmem(data, size, "\n\n", 2);
-	size_t used = 0, nr = 0;
+	size_t used = fuzz_first_part(data, size), nr = 0;
 	uint32_t *found;
 
 	for (size_t i = 0; i < sizeof(fixed_paths) / sizeof(*fixed_paths); i++)
 		strlist_append(&paths, fixed_paths[i]);
-	if (blank)
-		used = fuzz_split_lines(&paths, data, (size_t)(blank - data) + 2,
-					1);
+	fuzz_split_lines(&paths, data, used, 1);
 	fuzz_sort_unique(&paths);
 	fuzz_split_lines(&names, data + used, size - used, 0);
 	import_index_build(&idx, &paths);

@@ -29,14 +29,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strlist paths = STRLIST_INIT, recorded = STRLIST_INIT;
 	struct path_map map;
-	const uint8_t *blank = memmem(data, size, "\n\n", 2);
-	size_t used = 0;
+	size_t used = fuzz_first_part(data, size);
 
 	for (size_t i = 0; i < sizeof(fixed_paths) / sizeof(*fixed_paths); i++)
 		strlist_append(&paths, fixed_paths[i]);
-	if (blank)
-		used = fuzz_split_lines(&paths, data, (size_t)(blank - data) + 2,
-					1);
+	fuzz_split_lines(&paths, data, used, 1);
 	fuzz_sort_unique(&paths);
 	fuzz_split_lines(&recorded, data + used, size - used, 0);
 	path_map_init(&map, &paths);

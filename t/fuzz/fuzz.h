@@ -39,6 +39,15 @@ static inline size_t fuzz_split_lines(struct strlist *out, const uint8_t *data,
 	return pos;
 }
 
+/* Bytes up to and including the first empty line ("\n\n"), or 0. */
+static inline size_t fuzz_first_part(const uint8_t *data, size_t size)
+{
+	for (size_t i = 1; i < size; i++)
+		if (data[i - 1] == '\n' && data[i] == '\n')
+			return i + 1;
+	return 0;
+}
+
 /* Sort list and drop repeats, as repository path lists are. */
 static inline void fuzz_sort_unique(struct strlist *list)
 {

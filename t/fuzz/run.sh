@@ -69,7 +69,8 @@ build_library() {
 
 build_harness() {
 	# shellcheck disable=SC2086
-	"$CLANG" $CFLAGS $SAN -fsanitize=fuzzer $FUZZ_CFLAGS \
+	"$CLANG" $CFLAGS $SAN -fsanitize=fuzzer -Wall -Wno-unused-parameter \
+		-Werror=implicit-function-declaration $FUZZ_CFLAGS \
 		"$src/t/fuzz/fuzz-$1.c" "$build/libcovopt-fuzz.a" $FUZZ_LIBS -lm \
 		-o "$build/fuzz-$1"
 }
