@@ -91,11 +91,25 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static void check_ranges(const struct line_range *r, size_t nr)
+static size_t lines_of(const struct sbuf *sb)
 {
+	size_t n = 0;
+
+	for (size_t i = 0; i < sb->len; i++)
+		n += sb->buf[i] == '\n';
+	return n + (sb->len && sb->buf[sb->len - 1] != '\n');
+}
+
+/* Ranges are ordered, apart, and inside the side's lines when loaded. */
+static void check_ranges(const struct line_range *r, size_t nr, int has_data,
+			 const struct sbuf *data)
+{
+	size_t lines = has_data ? lines_of(data) : SIZE_MAX;
+
 	for (size_t i = 0; i < nr; i++) {
 		FUZZ_CHECK(r[i].count && r[i].start);
-		FUZZ_CHECK(!i || r[i - 1].start + r[i - 1].count <= r[i].start);
+		FUZZ_CHECK(!i || r[i - 1].start + r[i - 1].count < r[i].start);
+		FUZZ_CHECK((size_t)r[i].start - 1 + r[i].count <= lines);
 	}
 }
 
@@ -109,8 +123,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const struct file_change *fc = &set.items[i];
 
 			FUZZ_CHECK(fc->old_path || fc->new_path);
-			check_ranges(fc->old_ranges, fc->old_nr);
-			check_ranges(fc->new_ranges, fc->new_nr);
+			FUZZ_CHECK(!fc->binary || (!fc->has_old && !fc->has_new));
+			check_ranges(fc->old_ranges, fc->old_nr, fc->has_old,
+				     &fc->old_data);
+			check_ranges(fc->new_ranges, fc->new_nr, fc->has_new,
+				     &fc->new_data);
 		}
 	}
 	change_set_release(&set);

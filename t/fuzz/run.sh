@@ -83,11 +83,14 @@ run_harness() {
 		[ -d "$src/t/fuzz/$d/$h" ] && cp "$src/t/fuzz/$d/$h"/* "$work/corpus/" \
 			2>/dev/null
 	done
+	set --
+	[ -f "$src/t/fuzz/dict/$h.dict" ] && set -- -dict="$src/t/fuzz/dict/$h.dict"
 	# -close_fd_mask=2: the library's error lines go nowhere; libFuzzer
 	# and the sanitizers keep a copy of stderr for their reports.
 	"$build/fuzz-$h" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$h")" \
 		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 -print_final_stats=1 \
-		-artifact_prefix="$build/crashes/$h-" "$work/corpus" >"$work/log" 2>&1
+		-artifact_prefix="$build/crashes/$h-" "$@" "$work/corpus" \
+		>"$work/log" 2>&1
 }
 
 build_library || { echo "not ok: the library does not build with $CLANG"; exit 1; }
