@@ -21,7 +21,7 @@ do
 	"
 done
 
-test_expect_success 'a harness that breaks fails the replay' '
+test_expect_success 'replay fails on an input it cannot read' '
 	printf "x" >input &&
 	"$COVOPT_BUILD_DIR/t/fuzz/replay-diff" input >out 2>err &&
 	test_must_fail "$COVOPT_BUILD_DIR/t/fuzz/replay-diff" missing-file 2>err
