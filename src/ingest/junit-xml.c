@@ -312,21 +312,43 @@ static void fold_cases(struct junit_report *report, struct junit_report *from)
 	from->nr = from->alloc = 0;
 }
 
-int junit_load(struct junit_report *report, const char *path)
+int junit_load_stream(struct junit_report *report, FILE *fp,
+		      const char *what)
 {
-	struct junit_parser jp = { .path = path, .err = SBUF_INIT };
+	struct junit_parser jp = { .path = what, .err = SBUF_INIT };
 	struct junit_report empty = JUNIT_REPORT_INIT;
-	FILE *fp = NULL;
-	struct stat st;
 	int ret = -1;
 
 	jp.cases = empty;
 	if (report->nr >= JUNIT_MAX_CASES) {
-		error("cannot read '%s': too many test cases", path);
+		error("cannot read '%s': too many test cases", what);
 		goto cleanup;
 	}
 	jp.max_cases = JUNIT_MAX_CASES - report->nr;
-	fp = fopen(path, "rb");
+	jp.xp = XML_ParserCreate(NULL);
+	if (!jp.xp)
+		die("out of memory parsing '%s'", what);
+	XML_SetUserData(jp.xp, &jp);
+	XML_SetElementHandler(jp.xp, on_start, on_end);
+	XML_SetEntityDeclHandler(jp.xp, on_entity_decl);
+	if (parse_stream(&jp, fp) < 0)
+		goto cleanup;
+	fold_cases(report, &jp.cases);
+	ret = 0;
+cleanup:
+	if (jp.xp)
+		XML_ParserFree(jp.xp);
+	junit_report_release(&jp.cases);
+	sbuf_release(&jp.err);
+	return ret;
+}
+
+int junit_load(struct junit_report *report, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct stat st;
+	int ret = -1;
+
 	if (!fp || fstat(fileno(fp), &st) < 0) {
 		error("cannot open '%s': %s", path, strerror(errno));
 		goto cleanup;
@@ -339,23 +361,10 @@ int junit_load(struct junit_report *report, const char *path)
 			error("'%s' is not a regular file", path);
 		goto cleanup;
 	}
-	jp.xp = XML_ParserCreate(NULL);
-	if (!jp.xp)
-		die("out of memory parsing '%s'", path);
-	XML_SetUserData(jp.xp, &jp);
-	XML_SetElementHandler(jp.xp, on_start, on_end);
-	XML_SetEntityDeclHandler(jp.xp, on_entity_decl);
-	if (parse_stream(&jp, fp) < 0)
-		goto cleanup;
-	fold_cases(report, &jp.cases);
-	ret = 0;
+	ret = junit_load_stream(report, fp, path);
 cleanup:
-	if (jp.xp)
-		XML_ParserFree(jp.xp);
 	if (fp)
 		fclose(fp);
-	junit_report_release(&jp.cases);
-	sbuf_release(&jp.err);
 	return ret;
 }
 

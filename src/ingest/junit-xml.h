@@ -4,6 +4,7 @@
 #define COVOPT_JUNIT_XML_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "model.h"
 
 #define JUNIT_MAX_SIZE ((size_t)256 << 20)
@@ -35,6 +36,11 @@ struct junit_report {
  * Returns 0 or -1; on -1 nothing from this file is appended.
  */
 int junit_load(struct junit_report *report, const char *path);
+
+/* The same from the open stream fp (read to its end; not closed), named
+ * what in messages: a file junit_load() opened, or memory (fmemopen). */
+int junit_load_stream(struct junit_report *report, FILE *fp,
+		      const char *what);
 
 void junit_report_release(struct junit_report *report);
 

@@ -1,0 +1,5 @@
+def broken(:
+    x = "unterminated
+  class	Bad(:
+		pass
+)))]]
