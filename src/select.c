@@ -482,6 +482,25 @@ static int set_budget(struct selection *s, const struct select_options *o)
 	return 0;
 }
 
+/*
+ * Say under --verbose which files were renamed or copied: their features
+ * are compared across the two paths, so a pure rename changes nothing.
+ */
+static void note_renames(struct selection *s)
+{
+	for (size_t i = 0; i < s->changes.nr; i++) {
+		const struct file_change *fc = &s->changes.items[i];
+		struct sbuf sb = SBUF_INIT;
+
+		if (fc->status != CHANGE_RENAMED && fc->status != CHANGE_COPIED)
+			continue;
+		sbuf_addf(&sb, "%s: %s -> %s (compared feature by feature)",
+			  fc->status == CHANGE_RENAMED ? "renamed" : "copied",
+			  fc->old_path, fc->new_path);
+		strlist_append_nodup(&s->impact.notes, sbuf_detach(&sb, NULL));
+	}
+}
+
 /* No model: every collected test, in the collected order. */
 static void choose_everything(struct selection *s,
 			      const struct select_options *o)
@@ -535,8 +554,10 @@ int select_run(struct selection *s, git_repository *repo,
 	io.ignore_paths = &o->config->ignore_paths;
 	io.test_patterns = &o->config->test_patterns;
 	s->run_all = wants_run_all(repo, head);
-	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
-	    find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
+	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0)
+		goto cleanup;
+	note_renames(s);
+	if (find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
 				     &untracked : NULL, o) < 0 ||
 	    target_open(&t, repo, head, s->target) < 0)
 		goto cleanup;

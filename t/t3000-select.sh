@@ -331,6 +331,20 @@ test_expect_success 'renames, mode changes and binary files are handled and repo
 	grep "binary file: inventory/logo.bin" err
 '
 
+test_expect_success 'a pure rename and a mode-only change select nothing, and --verbose says why' '
+	test_when_finished "git -C repo reset -q --hard" &&
+	(
+		cd repo &&
+		git mv inventory/units.py inventory/measures.py &&
+		chmod +x inventory/report.py &&
+		git add -A &&
+		git covopt select --cached -v >../selected 2>../err
+	) &&
+	test_must_be_empty selected &&
+	grep "^  renamed: inventory/units.py -> inventory/measures.py (compared feature by feature)$" err &&
+	grep "^  mode change only: inventory/report.py$" err
+'
+
 test_expect_success 'errors: bad revision, no model, corrupt note (skipped), malformed diff' '
 	(
 		cd repo &&
