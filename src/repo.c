@@ -18,6 +18,23 @@ static const char *env(const char *name)
 }
 
 /*
+ * Is path (the work tree asked for) already repo's work tree? libgit2 1.5's
+ * git_repository_set_workdir() leaks its buffer when nothing changes.
+ */
+static int is_workdir(git_repository *repo, const char *path)
+{
+	const char *current = git_repository_workdir(repo);
+	char *real = realpath(path, NULL);
+	size_t n = real ? strlen(real) : 0;
+	int same;
+
+	same = current && real && !strncmp(current, real, n) &&
+	       (!strcmp(current + n, "/") || !current[n]);
+	free(real);
+	return same;
+}
+
+/*
  * The work tree git would use: $GIT_WORK_TREE; else, with $GIT_DIR set, a
  * repository that is neither bare nor has core.worktree works in the
  * current directory; else the one libgit2 found. 0 or -1.
@@ -34,7 +51,8 @@ static int set_work_tree(git_repository *repo, const char *git_dir)
 			work_tree = cwd;
 		free(configured);
 	}
-	if (work_tree && git_repository_set_workdir(repo, work_tree, 0) < 0)
+	if (work_tree && !is_workdir(repo, work_tree) &&
+	    git_repository_set_workdir(repo, work_tree, 0) < 0)
 		return error_git("cannot use work tree '%s'", work_tree);
 	return 0;
 }
