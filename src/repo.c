@@ -67,13 +67,15 @@ int repo_open(git_repository **out)
 	*out = NULL;
 	if (git_dir)
 		r = git_repository_open_ext(out, git_dir,
-					    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+					    GIT_REPOSITORY_OPEN_NO_SEARCH,
+					    NULL);
 	else
 		r = git_repository_open_ext(out, ".", 0,
 					    env("GIT_CEILING_DIRECTORIES"));
+	if (r < 0 && git_dir)
+		return error_git("not a git repository: '%s'", git_dir);
 	if (r < 0)
-		return git_dir ? error_git("not a git repository: '%s'", git_dir)
-			       : error_git("not a git repository");
+		return error_git("not a git repository");
 	if (set_work_tree(*out, git_dir) < 0)
 		goto fail;
 	if (index_file) {

@@ -363,7 +363,8 @@ static void print_drops(FILE *out, const struct gc_notes *n)
 				n->items[i].corrupt);
 		else
 			fprintf(out, "drop %s (%s)\n", hex,
-				n->items[i].missing ? "missing" : "unreachable");
+				n->items[i].missing ? "missing" :
+				"unreachable");
 	}
 }
 
