@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include "notes-merge.h"
 #include "model-codec.h"
+#include "model-lookup.h"
 #include "model-merge.h"
 #include "notes-store.h"
 #include "repo.h"
@@ -168,6 +169,7 @@ static int side_list_notes(struct side *s, git_repository *repo)
 {
 	size_t k = 0;
 
+	s->nr = 0;
 	if (notes_store_foreach_tree(repo, s->tip.tree, collect_note, s,
 				     s->ref) < 0)
 		return -1;
@@ -179,6 +181,97 @@ static int side_list_notes(struct side *s, git_repository *repo)
 			s->notes[k++] = s->notes[i];
 	s->nr = k;
 	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Screening what arrives                                              */
+/* ------------------------------------------------------------------ */
+
+/* Does the note e of r differ from l's note of its commit? l is listed. */
+static int is_incoming(const struct side *l, const struct note_entry *e)
+{
+	size_t lo = 0, hi = l->nr;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = git_oid_cmp(&l->notes[mid].commit, &e->commit);
+
+		if (!c)
+			return !git_oid_equal(&l->notes[mid].blob, &e->blob);
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 1;
+}
+
+/* Is the incoming note e of r corrupt? Warns naming it. 1, 0 or -1. */
+static int is_corrupt(git_repository *repo, const struct side *r,
+		      const struct note_entry *e)
+{
+	struct sbuf note = SBUF_INIT, why = SBUF_INIT;
+	struct model m;
+	int ret = 0;
+
+	model_init(&m);
+	if (repo_read_blob(&note, repo, &e->blob, COVOPT_MAX_NOTE_SIZE) < 0)
+		ret = -1;
+	else if (model_lookup_decode(&m, &why, note.buf, note.len, r->ref,
+				     &e->commit) < 0) {
+		warning("left out the %s", why.buf);
+		ret = 1;
+	}
+	model_release(&m);
+	sbuf_release(&note);
+	sbuf_release(&why);
+	return ret;
+}
+
+/*
+ * Leave the notes of r that l lacks or holds differently and that do not
+ * decode out of r's tree (each one named in a warning): r->tip.tree
+ * becomes the tree without them. *nr counts them. 0 or -1.
+ */
+static int screen_incoming(size_t *nr, git_repository *repo, struct side *l,
+			   struct side *r)
+{
+	git_oid *bad = NULL, tree_id;
+	size_t alloc = 0;
+	git_tree *tree = NULL;
+	int ret = -1, c = 0;
+
+	*nr = 0;
+	if ((l->tip.exists && side_list_notes(l, repo) < 0) ||
+	    side_list_notes(r, repo) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nr; i++) {
+		if (!is_incoming(l, &r->notes[i]))
+			continue;
+		c = is_corrupt(repo, r, &r->notes[i]);
+		if (c < 0)
+			goto cleanup;
+		if (!c)
+			continue;
+		ALLOC_GROW(bad, *nr + 1, alloc);
+		git_oid_cpy(&bad[(*nr)++], &r->notes[i].commit);
+	}
+	ret = 0;
+	if (!*nr)
+		goto cleanup;
+	if (notes_store_tree_without(&tree_id, repo, r->tip.tree, bad,
+				     *nr) < 0 ||
+	    git_tree_lookup(&tree, repo, &tree_id) < 0) {
+		ret = error_git("cannot leave the corrupt notes out of '%s'",
+				r->ref);
+		goto cleanup;
+	}
+	git_tree_free(r->tip.tree);
+	r->tip.tree = tree;
+	ret = side_list_notes(r, repo);
+cleanup:
+	free(bad);
+	return ret;
 }
 
 /* ------------------------------------------------------------------ */
@@ -286,16 +379,19 @@ cleanup:
 /* Merging the refs                                                    */
 /* ------------------------------------------------------------------ */
 
+/* The merge commit of l and r, or (no l) r's screened tree on r. */
 static int make_merge_commit(git_oid *out, git_repository *repo,
 			     const struct side *l, const struct side *r,
 			     const git_oid *tree_id)
 {
-	const git_commit *parents[2] = { l->tip.commit, r->tip.commit };
+	const git_commit *both[2] = { l->tip.commit, r->tip.commit };
+	const git_commit **parents = l->tip.exists ? both : both + 1;
 	struct sbuf msg = SBUF_INIT;
 	int ret = 0;
 
 	sbuf_addf(&msg, "Notes merged by 'git covopt' from '%s'\n", r->ref);
-	if (notes_store_commit(out, repo, tree_id, parents, 2, msg.buf) < 0)
+	if (notes_store_commit(out, repo, tree_id, parents,
+			       l->tip.exists ? 2 : 1, msg.buf) < 0)
 		ret = error_git("cannot write the notes commit merging '%s'",
 				r->ref);
 	sbuf_release(&msg);
@@ -331,40 +427,65 @@ static int contains(git_repository *repo, const git_oid *a, const git_oid *b)
 	return r;
 }
 
+/* Does r hold notes l lacks (is there anything to merge)? 1, 0 or -1;
+ * *ff tells whether r contains l (or there is no l). */
+static int is_ahead(int *ff, git_repository *repo, const struct side *l,
+		    const struct side *r)
+{
+	int c;
+
+	*ff = 1;
+	if (!r->tip.exists ||
+	    (l->tip.exists && git_oid_equal(&l->tip.id, &r->tip.id)))
+		return 0;
+	if (!l->tip.exists)
+		return 1;
+	c = contains(repo, &r->tip.id, &l->tip.id);
+	if (c)
+		return c;
+	*ff = 0;
+	c = contains(repo, &l->tip.id, &r->tip.id);
+	return c < 0 ? -1 : !c;
+}
+
 static int try_merge(git_repository *repo, const char *local_ref,
 		     const char *remote_ref)
 {
 	struct side l, r;
 	struct sbuf what = SBUF_INIT;
 	git_oid tree, id;
-	int ret = -1, c = 0;
+	size_t bad = 0;
+	int ret = -1, ff, ahead;
 
 	if (side_load(&l, repo, local_ref) < 0)
 		return -1;
 	if (side_load(&r, repo, remote_ref) < 0)
 		goto cleanup;
-	if (!r.tip.exists ||
-	    (l.tip.exists && git_oid_equal(&l.tip.id, &r.tip.id))) {
-		ret = NOTES_MERGE_UP_TO_DATE;
+	ahead = is_ahead(&ff, repo, &l, &r);
+	if (ahead <= 0) {
+		ret = ahead ? -1 : NOTES_MERGE_UP_TO_DATE;
 		goto cleanup;
 	}
-	if (!l.tip.exists || (c = contains(repo, &r.tip.id, &l.tip.id)) == 1) {
+	if (screen_incoming(&bad, repo, &l, &r) < 0)
+		goto cleanup;
+	if (ff && !bad) {
 		sbuf_addf(&what, "fast-forward notes to '%s'", remote_ref);
 		ret = move_local(repo, &l, &r.tip.id, what.buf,
 				 NOTES_MERGE_FAST_FORWARD);
 		goto cleanup;
 	}
-	if (c < 0 || (c = contains(repo, &l.tip.id, &r.tip.id)) < 0)
-		goto cleanup;
-	if (c) {
-		ret = NOTES_MERGE_UP_TO_DATE;
-		goto cleanup;
+	if (l.tip.exists) {
+		if (write_union(&tree, repo, &l, &r) < 0)
+			goto cleanup;
+	} else {
+		git_oid_cpy(&tree, git_tree_id(r.tip.tree));
 	}
-	if (write_union(&tree, repo, &l, &r) < 0 ||
-	    make_merge_commit(&id, repo, &l, &r, &tree) < 0)
+	if (make_merge_commit(&id, repo, &l, &r, &tree) < 0)
 		goto cleanup;
 	sbuf_addf(&what, "merge notes from '%s'", remote_ref);
-	ret = move_local(repo, &l, &id, what.buf, NOTES_MERGE_MERGED);
+	ret = move_local(repo, &l, &id, what.buf,
+			 l.tip.exists ? NOTES_MERGE_MERGED :
+			 NOTES_MERGE_FAST_FORWARD);
 cleanup:
 	sbuf_release(&what);
 	side_release(&l);

@@ -145,30 +145,49 @@ int notes_store_read(struct sbuf *out, git_repository *repo,
 	return ret;
 }
 
-int notes_store_find_nearest(git_oid *found, unsigned *distance,
-			     struct sbuf *note, git_repository *repo,
-			     const char *notes_ref, const git_oid *start,
-			     unsigned max_depth)
+/* Is a commit missing (lookup_error) the boundary of a shallow clone? */
+static int at_shallow_boundary(git_repository *repo, int lookup_error,
+			       struct notes_search *s)
+{
+	if (lookup_error != GIT_ENOTFOUND ||
+	    git_repository_is_shallow(repo) != 1)
+		return 0;
+	git_error_clear();
+	s->shallow = 1;
+	return 1;
+}
+
+/* The walk of one notes ref from s->start, at most max_depth steps. */
+static int search_ref(git_oid *found, unsigned *distance, struct sbuf *note,
+		      git_repository *repo, const char *ref,
+		      struct notes_search *s, unsigned max_depth)
 {
 	struct notes_tip tip;
 	git_commit *c = NULL, *parent = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
 	int ret = -1, r;
 
-	if (notes_tip_load(&tip, repo, notes_ref))
+	if (notes_tip_load(&tip, repo, ref))
 		return -1;
 	if (!tip.exists) {
 		ret = 0;
 		goto cleanup;
 	}
-	if (git_commit_lookup(&c, repo, start) < 0) {
-		git_oid_tostr(hex, sizeof(hex), start);
+	r = git_commit_lookup(&c, repo, s->start);
+	if (r < 0) {
+		if (at_shallow_boundary(repo, r, s)) {
+			ret = 0;
+			goto cleanup;
+		}
+		git_oid_tostr(hex, sizeof(hex), s->start);
 		error_git("cannot read commit '%s'", hex);
 		goto cleanup;
 	}
 	for (unsigned d = 0;; d++) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		r = tip_read_note(note, repo, &tip, hex, notes_ref);
+		r = tip_read_note(note, repo, &tip, hex, ref);
+		if (r > 0 && s->accept)
+			r = s->accept(git_commit_id(c), note, ref, s->payload);
 		if (r) {
 			if (r > 0) {
 				git_oid_cpy(found, git_commit_id(c));
@@ -178,10 +197,10 @@ int notes_store_find_nearest(git_oid *found, unsigned *distance,
 			break;
 		}
 		ret = 0;
-		if (d == max_depth)
+		if (d == max_depth || !git_commit_parentcount(c))
 			break;
 		r = git_commit_parent(&parent, c, 0);
-		if (r == GIT_ENOTFOUND)	/* root commit or shallow boundary */
+		if (r < 0 && at_shallow_boundary(repo, r, s))
 			break;
 		if (r < 0) {
 			ret = error_git("cannot read parent of '%s'", hex);
@@ -195,6 +214,17 @@ cleanup:
 	git_commit_free(c);
 	notes_tip_release(&tip);
 	return ret;
+}
+
+int notes_store_find_nearest(git_oid *found, unsigned *distance,
+			     struct sbuf *note, git_repository *repo,
+			     const char *notes_ref, const git_oid *start,
+			     unsigned max_depth)
+{
+	struct notes_search s = { .start = start, .max_depth = max_depth };
+
+	return search_ref(found, distance, note, repo, notes_ref, &s,
+			  max_depth);
 }
 
 /* ------------------------------------------------------------------ */
@@ -232,10 +262,9 @@ cleanup:
 	return ret;
 }
 
-int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
-				 struct sbuf *note, git_repository *repo,
-				 const char *notes_ref, const git_oid *start,
-				 unsigned max_depth)
+int notes_store_search(git_oid *found, unsigned *distance,
+		       struct sbuf *note, git_repository *repo,
+		       struct notes_search *s)
 {
 	struct strlist refs = STRLIST_INIT;
 	struct sbuf other = SBUF_INIT;
@@ -243,19 +272,19 @@ int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
 	unsigned d;
 	int best, r = 0;
 
-	best = notes_store_find_nearest(found, distance, note, repo,
-					notes_ref, start, max_depth);
+	s->shallow = 0;
+	best = search_ref(found, distance, note, repo, s->notes_ref, s,
+			  s->max_depth);
 	if (best < 0 || (best && !*distance))
 		return best;
-	if (list_tracking_refs(&refs, repo, notes_ref) < 0)
+	if (list_tracking_refs(&refs, repo, s->notes_ref) < 0)
 		r = -1;
 	/* only a strictly nearer note beats the one found before */
 	for (size_t i = 0; !r && i < refs.nr; i++) {
 		if (best && !*distance)
 			break;
-		r = notes_store_find_nearest(&at, &d, &other, repo,
-					     refs.items[i], start,
-					     best ? *distance - 1 : max_depth);
+		r = search_ref(&at, &d, &other, repo, refs.items[i], s,
+			       best ? *distance - 1 : s->max_depth);
 		if (r > 0) {
 			git_oid_cpy(found, &at);
 			*distance = d;
@@ -268,6 +297,20 @@ int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
 	strlist_release(&refs);
 	sbuf_release(&other);
 	return r < 0 ? -1 : best;
+}
+
+int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
+				 struct sbuf *note, git_repository *repo,
+				 const char *notes_ref, const git_oid *start,
+				 unsigned max_depth)
+{
+	struct notes_search s = {
+		.notes_ref = notes_ref,
+		.start = start,
+		.max_depth = max_depth,
+	};
+
+	return notes_store_search(found, distance, note, repo, &s);
 }
 
 /* ------------------------------------------------------------------ */

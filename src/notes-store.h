@@ -73,6 +73,32 @@ int notes_store_find_nearest_any(git_oid *found, unsigned *distance,
 			   const char *notes_ref, const git_oid *start,
 			   unsigned max_depth);
 
+/*
+ * Decide on the note found on commit in ref: return 1 to take it, 0 to
+ * pass it by (the walk goes on to the parent), -1 to stop on an error.
+ */
+typedef int (*notes_accept_fn)(const git_oid *commit, const struct sbuf *note,
+			       const char *ref, void *payload);
+
+struct notes_search {
+	const char *notes_ref;
+	const git_oid *start;
+	unsigned max_depth;
+	notes_accept_fn accept;		/* NULL: every note is taken */
+	void *payload;
+	int shallow;			/* out: stopped at a shallow boundary */
+};
+
+/*
+ * notes_store_find_nearest_any() from s->start, taking only the notes
+ * s->accept takes. A walk that reaches the boundary of a shallow clone
+ * (a commit whose parent is not in it) stops there, as at a root, and
+ * sets s->shallow. Returns 1, 0 or -1 as notes_store_find_nearest().
+ */
+int notes_store_search(git_oid *found, unsigned *distance,
+		       struct sbuf *note, git_repository *repo,
+		       struct notes_search *s);
+
 /* Call fn for each annotated commit id and its note blob id. Stops and
  * returns fn's value when non-zero. Returns 0, or -1 on error. */
 typedef int (*notes_foreach_fn)(const git_oid *commit, const git_oid *blob,

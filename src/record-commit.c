@@ -5,6 +5,7 @@
 #include "ingest/coverage-db.h"
 #include "ingest/junit-xml.h"
 #include "model-codec.h"
+#include "model-lookup.h"
 #include "model-merge.h"
 #include "notes-store.h"
 #include "record.h"
@@ -16,59 +17,53 @@
 struct record_state {
 	const struct model *fresh;
 	const struct model *ancestor;	/* nearest ancestor's model, or NULL */
-	const char *commit_hex;
+	const git_oid *commit;
+	const char *notes_ref;
 	int partial;		/* keep the data of the tests not run */
 };
 
+/* A corrupt note on the commit itself is reported and replaced. */
 static int update_note(struct sbuf *note, int exists, void *payload)
 {
 	struct record_state *st = payload;
 	struct model current, merged;
-	char what[128];
+	struct sbuf why = SBUF_INIT;
 	int ret = -1;
 
 	model_init(&current);
 	model_init(&merged);
-	snprintf(what, sizeof(what), "existing note for commit %s",
-		 st->commit_hex);
-	if (exists && model_decode(&current, note->buf, note->len, what) < 0)
-		goto cleanup;
+	if (exists && model_lookup_decode(&current, &why, note->buf, note->len,
+					  st->notes_ref, st->commit) < 0) {
+		model_lookup_report(why.buf, st->notes_ref, st->commit);
+		exists = 0;
+	}
 	(st->partial ? model_carry_forward_partial : model_carry_forward)(
 		&merged, st->fresh, exists ? &current : st->ancestor);
 	sbuf_reset(note);
 	ret = model_encode(note, &merged);
-cleanup:
 	model_release(&current);
 	model_release(&merged);
+	sbuf_release(&why);
 	return ret;
 }
 
-/* Decode the model nearest to commit's first parent, if any (for carry-forward). */
+/* Decode the usable model nearest to commit's first parent, if any (for
+ * carry-forward); a shallow clone's history ends at its boundary. */
 static int load_ancestor(struct model *out, int *found, git_repository *repo,
 			 const struct record_request *req,
 			 const git_commit *commit)
 {
-	struct sbuf note = SBUF_INIT;
-	git_oid at;
-	unsigned distance;
-	char what[128];
+	struct model_found at;
 	int ret;
 
 	*found = 0;
 	if (!git_commit_parentcount(commit))
 		return 0;
-	ret = notes_store_find_nearest_any(&at, &distance, &note, repo,
-					   req->notes_ref,
-					   git_commit_parent_id(commit, 0),
-					   req->search_depth ?
-					   req->search_depth - 1 : 0);
-	if (ret == 1) {
-		snprintf(what, sizeof(what), "note for commit %s",
-			 git_oid_tostr_s(&at));
-		ret = model_decode(out, note.buf, note.len, what);
-		*found = !ret;
-	}
-	sbuf_release(&note);
+	ret = model_lookup_nearest(out, &at, repo, req->notes_ref,
+				   git_commit_parent_id(commit, 0),
+				   req->search_depth ?
+				   req->search_depth - 1 : 0);
+	*found = ret > 0;
 	return ret < 0 ? -1 : 0;
 }
 
@@ -92,7 +87,6 @@ int record_commit(struct record_result *out, git_repository *repo,
 	struct model ancestor;
 	struct record_state st;
 	git_commit *commit = NULL;
-	char hex[GIT_OID_HEXSZ + 1];
 	int has_ancestor = 0;
 	int ret = -1;
 
@@ -104,10 +98,10 @@ int record_commit(struct record_result *out, git_repository *repo,
 			       req->flag) < 0 ||
 	    load_ancestor(&ancestor, &has_ancestor, repo, req, commit) < 0)
 		goto cleanup;
-	git_oid_tostr(hex, sizeof(hex), git_commit_id(commit));
 	st.fresh = &out->model;
 	st.ancestor = has_ancestor ? &ancestor : NULL;
-	st.commit_hex = hex;
+	st.commit = git_commit_id(commit);
+	st.notes_ref = req->notes_ref;
 	st.partial = req->partial;
 	if (notes_store_update(repo, req->notes_ref, git_commit_id(commit),
 			       update_note, &st, "git covopt record") < 0)

@@ -2,18 +2,95 @@
  * Every libgit2 failure becomes one line naming the revision, path or key involved. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <git2/sys/repository.h>
 #include "repo.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
 
+/* $name when set and not empty, else NULL. */
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : NULL;
+}
+
+/*
+ * Is path (the work tree asked for) already repo's work tree? libgit2 1.5's
+ * git_repository_set_workdir() leaks its buffer when nothing changes.
+ */
+static int is_workdir(git_repository *repo, const char *path)
+{
+	const char *current = git_repository_workdir(repo);
+	char *real = realpath(path, NULL);
+	size_t n = real ? strlen(real) : 0;
+	int same;
+
+	same = current && real && !strncmp(current, real, n) &&
+	       (!strcmp(current + n, "/") || !current[n]);
+	free(real);
+	return same;
+}
+
+/*
+ * The work tree git would use: $GIT_WORK_TREE; else, with $GIT_DIR set, a
+ * repository that is neither bare nor has core.worktree works in the
+ * current directory; else the one libgit2 found. 0 or -1.
+ */
+static int set_work_tree(git_repository *repo, const char *git_dir)
+{
+	const char *work_tree = env("GIT_WORK_TREE");
+	char *configured = NULL;
+	char cwd[4096];
+
+	if (!work_tree && git_dir && !git_repository_is_bare(repo)) {
+		configured = repo_config_string(repo, "core.worktree");
+		if (!configured && getcwd(cwd, sizeof(cwd)))
+			work_tree = cwd;
+		free(configured);
+	}
+	if (work_tree && !is_workdir(repo, work_tree) &&
+	    git_repository_set_workdir(repo, work_tree, 0) < 0)
+		return error_git("cannot use work tree '%s'", work_tree);
+	return 0;
+}
+
 int repo_open(git_repository **out)
 {
+	const char *git_dir = env("GIT_DIR");
+	const char *index_file = env("GIT_INDEX_FILE");
+	git_index *index = NULL;
+	int r;
+
 	*out = NULL;
-	if (git_repository_open_ext(out, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
-				    NULL) < 0)
+	if (git_dir)
+		r = git_repository_open_ext(out, git_dir,
+					    GIT_REPOSITORY_OPEN_NO_SEARCH,
+					    NULL);
+	else
+		r = git_repository_open_ext(out, ".", 0,
+					    env("GIT_CEILING_DIRECTORIES"));
+	if (r < 0 && git_dir)
+		return error_git("not a git repository: '%s'", git_dir);
+	if (r < 0)
 		return error_git("not a git repository");
+	if (set_work_tree(*out, git_dir) < 0)
+		goto fail;
+	if (index_file) {
+		if (git_index_open(&index, index_file) < 0) {
+			error_git("cannot read index file '%s'", index_file);
+			goto fail;
+		}
+		git_repository_set_index(*out, index);
+		git_index_free(index);
+	}
 	return 0;
+fail:
+	git_repository_free(*out);
+	*out = NULL;
+	return -1;
 }
 
 int repo_resolve_commit(git_commit **out, git_repository *repo,

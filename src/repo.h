@@ -7,7 +7,9 @@
 #include "sbuf.h"
 #include "strlist.h"
 
-/* Open the repository git runs us in ($GIT_DIR etc. honoured). 0 or -1. */
+/* Open the repository git runs us in, as git finds it: $GIT_DIR (as
+ * "git --git-dir" passes it), $GIT_WORK_TREE ("--work-tree"),
+ * $GIT_INDEX_FILE and $GIT_CEILING_DIRECTORIES honoured. 0 or -1. */
 int repo_open(git_repository **out);
 
 /* Resolve rev ("HEAD~1", a hex id, a branch) to a commit. 0 or -1 naming rev. */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "budget.h"
 #include "model-codec.h"
+#include "model-lookup.h"
 #include "new-tests.h"
 #include "notes-store.h"
 #include "optimizer.h"
@@ -56,37 +57,34 @@ static double parse_budget(const char *value, double suite_time)
 static int load_model(struct selection *s, git_repository *repo,
 		      const git_commit *base, const struct select_options *o)
 {
-	struct sbuf note = SBUF_INIT;
 	const char *ref = o->notes_ref;
-	char what[128];
-	git_oid at;
-	int found, ret = -1;
+	struct model_found at;
+	int found;
 
-	found = notes_store_find_nearest_any(&at, &s->distance, &note, repo, ref,
-				       git_commit_id(base), o->search_depth);
+	found = model_lookup_nearest(&s->model, &at, repo, ref,
+				     git_commit_id(base), o->search_depth);
 	if (found < 0)
-		goto cleanup;
+		return -1;
+	s->distance = at.distance;
 	if (!found && o->fallback && (o->collected || o->probe)) {
 		struct sbuf why = SBUF_INIT;
 
 		sbuf_addf(&why, "no model for %.12s or its %u nearest ancestors "
-			  "in %s", s->base_hex, o->search_depth, ref);
+			  "in %s%s", s->base_hex, o->search_depth, ref,
+			  at.shallow ? " (the search stopped at the boundary "
+			  "of this shallow clone)" : "");
 		s->fallback_reason = sbuf_detach(&why, NULL);
-		ret = 1;
-		goto cleanup;
+		return 1;
 	}
-	if (!found) {
-		error("no model for '%.12s' or its %u nearest ancestors in '%s'; "
-		      "record one with 'git covopt record' after a full test run",
-		      s->base_hex, o->search_depth, ref);
-		goto cleanup;
-	}
-	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at);
-	snprintf(what, sizeof(what), "note for commit %s", s->model_hex);
-	ret = model_decode(&s->model, note.buf, note.len, what);
-cleanup:
-	sbuf_release(&note);
-	return ret;
+	if (!found)
+		return error("no model for '%.12s' or its %u nearest ancestors "
+			     "in '%s'%s; record one with 'git covopt record' "
+			     "after a full test run", s->base_hex,
+			     o->search_depth, ref, at.shallow ?
+			     " (the search stopped at the boundary of this "
+			     "shallow clone)" : "");
+	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at.commit);
+	return 0;
 }
 
 /* ---------------------------------------------------------------- change */
@@ -484,6 +482,25 @@ static int set_budget(struct selection *s, const struct select_options *o)
 	return 0;
 }
 
+/*
+ * Say under --verbose which files were renamed or copied: their features
+ * are compared across the two paths, so a pure rename changes nothing.
+ */
+static void note_renames(struct selection *s)
+{
+	for (size_t i = 0; i < s->changes.nr; i++) {
+		const struct file_change *fc = &s->changes.items[i];
+		struct sbuf sb = SBUF_INIT;
+
+		if (fc->status != CHANGE_RENAMED && fc->status != CHANGE_COPIED)
+			continue;
+		sbuf_addf(&sb, "%s: %s -> %s (compared feature by feature)",
+			  fc->status == CHANGE_RENAMED ? "renamed" : "copied",
+			  fc->old_path, fc->new_path);
+		strlist_append_nodup(&s->impact.notes, sbuf_detach(&sb, NULL));
+	}
+}
+
 /* No model: every collected test, in the collected order. */
 static void choose_everything(struct selection *s,
 			      const struct select_options *o)
@@ -510,6 +527,12 @@ int select_run(struct selection *s, git_repository *repo,
 	memset(&t, 0, sizeof(t));
 	if (resolve(&base, &head, repo, o) < 0)
 		goto cleanup;
+	if (!head && !o->diff_file && o->cached &&
+	    git_repository_is_bare(repo)) {
+		error("'--cached' needs an index: '%s' is a bare repository",
+		      git_repository_path(repo));
+		goto cleanup;
+	}
 	git_oid_tostr(s->base_hex, sizeof(s->base_hex), git_commit_id(base));
 	s->target = head ? "commit" : o->diff_file ? "diff" :
 		    o->cached ? "index" : "worktree";
@@ -531,8 +554,10 @@ int select_run(struct selection *s, git_repository *repo,
 	io.ignore_paths = &o->config->ignore_paths;
 	io.test_patterns = &o->config->test_patterns;
 	s->run_all = wants_run_all(repo, head);
-	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0 ||
-	    find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
+	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0)
+		goto cleanup;
+	note_renames(s);
+	if (find_tests_beyond_change(s, repo, base, lists_untracked(s, o) ?
 				     &untracked : NULL, o) < 0 ||
 	    target_open(&t, repo, head, s->target) < 0)
 		goto cleanup;

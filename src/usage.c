@@ -3,7 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <git2.h>
+#include "sbuf.h"
 #include "usage.h"
+
+/* Where error() goes instead of stderr, or NULL (error_divert()). */
+static struct sbuf *diverted;
+
+struct sbuf *error_divert(struct sbuf *into)
+{
+	struct sbuf *old = diverted;
+
+	diverted = into;
+	return old;
+}
 
 static void report(const char *prefix, const char *fmt, va_list ap,
 		   const char *suffix)
@@ -11,6 +23,11 @@ static void report(const char *prefix, const char *fmt, va_list ap,
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (diverted && prefix[0] == 'e') {
+		sbuf_addf(diverted, "%s%s%s%s", diverted->len ? "; " : "",
+			  msg, suffix ? ": " : "", suffix ? suffix : "");
+		return;
+	}
 	fflush(stdout);
 	if (suffix)
 		fprintf(stderr, "%s%s: %s\n", prefix, msg, suffix);

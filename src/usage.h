@@ -17,6 +17,11 @@
 int error(const char *fmt, ...) COVOPT_PRINTF(1, 2);
 /* Like error(), with ": <libgit2's last error message>" appended. Returns -1. */
 int error_git(const char *fmt, ...) COVOPT_PRINTF(1, 2);
+/* While into is set (not NULL), error() and error_git() append their
+ * message to it ("; " between two) instead of printing it, so that a
+ * caller can put it into a line of its own. Returns the previous sink. */
+struct sbuf;
+struct sbuf *error_divert(struct sbuf *into);
 /* Print "warning: <msg>" on stderr. */
 void warning(const char *fmt, ...) COVOPT_PRINTF(1, 2);
 /* Print "fatal: <msg>" and exit(128). */

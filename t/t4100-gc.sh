@@ -99,14 +99,14 @@ test_expect_success 'tags, a detached HEAD and remote-tracking branches keep mod
 		git checkout -q -b tagged &&
 		test_tick && git commit -q --allow-empty -m tagged &&
 		git tag -a -m "release" v1 &&
-		git notes --ref=covopt add -m model HEAD &&
+		git notes --ref=covopt add -C $(git notes --ref=covopt list main) HEAD &&
 		git checkout -q -b tracked main &&
 		test_tick && git commit -q --allow-empty -m tracked &&
 		git update-ref refs/remotes/origin/tracked HEAD &&
-		git notes --ref=covopt add -m model HEAD &&
+		git notes --ref=covopt add -C $(git notes --ref=covopt list main) HEAD &&
 		git checkout -q --detach main &&
 		test_tick && git commit -q --allow-empty -m detached &&
-		git notes --ref=covopt add -m model HEAD &&
+		git notes --ref=covopt add -C $(git notes --ref=covopt list main) HEAD &&
 		git rev-parse HEAD >../detached &&
 		git branch -q -D tagged tracked &&
 		git reflog expire --expire=now --all &&
@@ -121,7 +121,7 @@ test_expect_success 'commits that no longer exist are dropped as missing' '
 		cd repo &&
 		git checkout -q --detach main &&
 		test_tick && git commit -q --allow-empty -m doomed &&
-		git notes --ref=covopt add -m model HEAD &&
+		git notes --ref=covopt add -C $(git notes --ref=covopt list main) HEAD &&
 		git rev-parse HEAD >../doomed &&
 		git checkout -q main &&
 		git reflog expire --expire=now --all &&

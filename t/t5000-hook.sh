@@ -231,6 +231,14 @@ test_expect_success 'setup: a remote, and the pre-push hook' '
 	test_path_is_missing $HOOKS/pre-commit
 '
 
+test_expect_success 'hook install in a bare repository: one error line, no hook' '
+	test_must_fail git -C remote.git covopt hook install 2>err &&
+	test_line_count = 1 err &&
+	grep "^error: cannot install hooks in a bare repository" err &&
+	test_path_is_missing remote.git/hooks/pre-commit &&
+	test_path_is_missing remote.git/hooks/pre-push
+'
+
 # fake_push ARG...: "git push ARG..." in repo, with a git covopt run that
 # only logs its arguments to run.log (and exits $FAKE_RUN_STATUS).
 fake_push () {

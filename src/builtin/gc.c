@@ -1,10 +1,12 @@
-/* builtin/gc.c - "git covopt gc": drop the models of commits no branch, tag or HEAD can reach.
+/* builtin/gc.c - "git covopt gc": drop the models no branch, tag or HEAD can reach, and corrupt ones.
  * One walk from every tip marks the annotated commits still reachable; one notes commit drops the rest. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "builtin.h"
+#include "model-lookup.h"
 #include "notes-store.h"
+#include "repo.h"
 #include "parse-opts.h"
 #include "repo-config.h"
 #include "usage.h"
@@ -22,18 +24,23 @@ static const char *const gc_usage[] = {
 /* One annotated commit of the notes ref. */
 struct gc_note {
 	git_oid commit;
+	git_oid blob;
 	int reachable;
 	int missing;	/* no such object any more */
+	char *corrupt;	/* why the note does not decode, or NULL */
 };
 
 struct gc_notes {
 	struct gc_note *items;	/* sorted by commit once collected */
 	size_t nr, alloc;
 	size_t reachable_nr;
+	size_t corrupt_nr;
 };
 
 static void gc_notes_release(struct gc_notes *n)
 {
+	for (size_t i = 0; i < n->nr; i++)
+		free(n->items[i].corrupt);
 	free(n->items);
 	memset(n, 0, sizeof(*n));
 }
@@ -46,6 +53,7 @@ static int collect_note(const git_oid *commit, const git_oid *blob,
 	ALLOC_GROW(n->items, n->nr + 1, n->alloc);
 	memset(&n->items[n->nr], 0, sizeof(n->items[0]));
 	git_oid_cpy(&n->items[n->nr].commit, commit);
+	git_oid_cpy(&n->items[n->nr].blob, blob);
 	n->nr++;
 	return 0;
 }
@@ -253,6 +261,43 @@ static int mark_missing(struct gc_notes *n, git_repository *repo)
 	return 0;
 }
 
+/* A note goes when no tip reaches its commit or when it does not decode. */
+static int drops(const struct gc_note *note)
+{
+	return !note->reachable || note->corrupt;
+}
+
+/* Decode the notes that would stay; those that fail go too. 0 or -1. */
+static int mark_corrupt(struct gc_notes *n, git_repository *repo,
+			const char *ref)
+{
+	struct sbuf note = SBUF_INIT, why = SBUF_INIT;
+	struct model m;
+	int ret = 0;
+
+	model_init(&m);
+	for (size_t i = 0; !ret && i < n->nr; i++) {
+		struct gc_note *e = &n->items[i];
+
+		if (!e->reachable)
+			continue;
+		if (repo_read_blob(&note, repo, &e->blob,
+				   COVOPT_MAX_NOTE_SIZE) < 0) {
+			ret = -1;
+			break;
+		}
+		if (model_lookup_decode(&m, &why, note.buf, note.len, ref,
+					&e->commit) < 0) {
+			e->corrupt = sbuf_detach(&why, NULL);
+			n->corrupt_nr++;
+		}
+		model_release(&m);
+	}
+	sbuf_release(&note);
+	sbuf_release(&why);
+	return ret;
+}
+
 /* ------------------------------------------------------------------ */
 /* The new notes tree                                                  */
 /* ------------------------------------------------------------------ */
@@ -264,7 +309,7 @@ static git_oid *dropped_commits(const struct gc_notes *n, size_t *nr)
 
 	*nr = 0;
 	for (size_t i = 0; i < n->nr; i++)
-		if (!n->items[i].reachable)
+		if (drops(&n->items[i]))
 			git_oid_cpy(&drop[(*nr)++], &n->items[i].commit);
 	return drop;
 }
@@ -310,11 +355,16 @@ static void print_drops(FILE *out, const struct gc_notes *n)
 	for (size_t i = 0; i < n->nr; i++) {
 		char hex[GIT_OID_HEXSZ + 1];
 
-		if (n->items[i].reachable)
+		if (!drops(&n->items[i]))
 			continue;
 		git_oid_tostr(hex, sizeof(hex), &n->items[i].commit);
-		fprintf(out, "drop %s (%s)\n", hex,
-			n->items[i].missing ? "missing" : "unreachable");
+		if (n->items[i].corrupt)
+			fprintf(out, "drop %s (corrupt: %s)\n", hex,
+				n->items[i].corrupt);
+		else
+			fprintf(out, "drop %s (%s)\n", hex,
+				n->items[i].missing ? "missing" :
+				"unreachable");
 	}
 }
 
@@ -349,7 +399,8 @@ static int plan(struct gc_notes *n, git_oid *tip, int *exists,
 	sort_notes(n);
 	if (!n->nr)
 		return 0;
-	if (mark_reachable(n, repo) || mark_missing(n, repo))
+	if (mark_reachable(n, repo) || mark_missing(n, repo) ||
+	    mark_corrupt(n, repo, ref))
 		return -1;
 	return 0;
 }
@@ -370,7 +421,8 @@ static int gc(git_repository *repo, const char *ref, int dry_run)
 			break;
 		if (r > 0)
 			continue;
-		if (!exists || n.reachable_nr == n.nr || dry_run)
+		if (!exists || dry_run ||
+		    (n.reachable_nr == n.nr && !n.corrupt_nr))
 			break;
 		r = write_without(repo, ref, &tip, &n);
 		if (r <= 0)

@@ -431,6 +431,9 @@ static int for_each_kind(unsigned selected, git_repository *repo,
 	struct sbuf dir = SBUF_INIT;
 	int ret = 0;
 
+	if (install && git_repository_is_bare(repo))
+		return error("cannot install hooks in a bare repository: "
+			     "pre-commit and pre-push run in a work tree");
 	if (hooks_dir(&dir, repo) < 0 || (install && make_dirs(dir.buf) < 0)) {
 		sbuf_release(&dir);
 		return -1;

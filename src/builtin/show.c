@@ -6,6 +6,7 @@
 #include "builtin.h"
 #include "json.h"
 #include "model-codec.h"
+#include "model-lookup.h"
 #include "notes-store.h"
 #include "parse-opts.h"
 #include "repo.h"
@@ -265,19 +266,17 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 		const char *ref)
 {
 	git_commit *commit = NULL;
-	struct sbuf note = SBUF_INIT;
-	git_oid at;
+	struct model_found at;
 	long depth;
-	char what[128];
 	int ret = -1, found;
 
 	if (repo_resolve_commit(&commit, repo, rev) < 0 ||
 	    repo_config_int(repo, "covopt.searchDepth", 100, &depth) < 0)
 		goto cleanup;
 	git_oid_tostr(s->rev_hex, sizeof(s->rev_hex), git_commit_id(commit));
-	found = notes_store_find_nearest_any(&at, &s->distance, &note, repo, ref,
-				       git_commit_id(commit),
-				       depth > 0 ? (unsigned)depth : 0);
+	found = model_lookup_nearest(&s->m, &at, repo, ref,
+				     git_commit_id(commit),
+				     depth > 0 ? (unsigned)depth : 0);
 	if (found < 0)
 		goto cleanup;
 	if (!found) {
@@ -285,11 +284,10 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 		      "record one with 'git covopt record'", rev, depth, ref);
 		goto cleanup;
 	}
-	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at);
-	snprintf(what, sizeof(what), "note for commit %s", s->model_hex);
-	ret = model_decode(&s->m, note.buf, note.len, what);
+	s->distance = at.distance;
+	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at.commit);
+	ret = 0;
 cleanup:
-	sbuf_release(&note);
 	git_commit_free(commit);
 	return ret;
 }
