@@ -7,6 +7,7 @@
 #include <time.h>
 #include "feature-map.h"
 #include "imports.h"
+#include "line-evidence.h"
 #include "nodeid.h"
 #include "path-map.h"
 #include "progress.h"
@@ -24,6 +25,17 @@ struct file_lines {
 	size_t lines_nr;
 	unsigned char *executed;	/* 1 if any context ran the line */
 	uint32_t *stamp;	/* last test (index + 1) that counted the line */
+	uint32_t *sig;		/* significant-line index in its feature, or UINT32_MAX */
+	uint32_t *stmt_last;	/* at a statement's first line: its last line */
+};
+
+/* Line evidence being gathered: per feature the sets of lines tests ran. */
+struct line_record {
+	struct line_sets *sets;		/* per feature */
+	unsigned char **is_import;	/* per feature, per set: the empty context's */
+	uint64_t *keys;			/* scratch: feature << 32 | line index */
+	size_t keys_nr, keys_alloc;
+	uint32_t **set_of;		/* per test: set index per signal entry */
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -45,6 +57,9 @@ struct builder {
 	long *test_to_case;	/* test -> junit case, or -1 */
 	struct junit_key *keys;
 	size_t keys_nr;
+	struct line_record lr;
+	size_t sets_alloc;
+	unsigned char *import_context;	/* per coverage context: the empty one */
 };
 
 /* ---------------------------------------------------------------- files */
@@ -78,6 +93,26 @@ static void map_coverage_files(struct builder *b, unsigned char *covered)
 	path_map_release(&map);
 }
 
+/* Number each feature's significant lines; note where statements end. */
+static void index_lines(struct builder *b, struct file_lines *fl,
+			const struct feature_map *fm, uint32_t base)
+{
+	fl->sig = xmalloc(st_mult(fm->lines_nr + 1, sizeof(uint32_t)));
+	fl->stmt_last = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
+	for (size_t l = 0; l <= fm->lines_nr; l++)
+		fl->sig[l] = UINT32_MAX;
+	if (!fm->line_hash)
+		return;
+	for (size_t l = 1; l <= fm->lines_nr; l++) {
+		struct line_sets *ls = &b->lr.sets[base + fm->owner[l]];
+
+		if (!fm->line_hash[l])
+			continue;
+		fl->sig[l] = ls->sig_nr++;
+		fl->stmt_last[fm->stmt[l]] = (uint32_t)l;
+	}
+}
+
 static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 		      struct feature_map *fm)
 {
@@ -93,12 +128,15 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
 				  fm->items[k].kind, fm->items[k].hash, 0);
+	ALLOC_GROW(b->lr.sets, b->m->features_nr + 1, b->sets_alloc);
+	memset(b->lr.sets + base, 0, (fm->nr + 1) * sizeof(*b->lr.sets));
 	fl->lines_nr = fm->lines_nr;
 	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	fl->executed = xcalloc(fm->lines_nr + 1, 1);
 	fl->stamp = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	for (size_t l = 1; l <= fm->lines_nr; l++)
 		fl->owner[l] = base + fm->owner[l];
+	index_lines(b, fl, fm, base);
 	ret = 0;
 cleanup:
 	sbuf_release(&src);
@@ -241,6 +279,7 @@ static void map_contexts(struct builder *b)
 {
 	b->context_to_test = xmalloc(st_mult(b->cov->contexts.nr + 1,
 					     sizeof(long)));
+	b->import_context = xcalloc(b->cov->contexts.nr + 1, 1);
 	for (size_t i = 0; i < b->cov->contexts.nr; i++) {
 		const char *phase;
 		char *id = coverage_context_nodeid(b->cov->contexts.items[i],
@@ -248,6 +287,7 @@ static void map_contexts(struct builder *b)
 
 		b->context_to_test[i] = id ?
 			strlist_find_sorted(&b->test_ids, id) : -1;
+		b->import_context[i] = !id;
 		free(id);
 	}
 }
@@ -340,6 +380,54 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Line l (of feature feat) ran: note its statement's significant lines. */
+static void note_lines(struct line_record *lr, const struct file_lines *fl,
+		       uint32_t l, uint32_t feat)
+{
+	uint32_t last = fl->stmt_last[l] > l ? fl->stmt_last[l] : l;
+
+	for (uint32_t k = l; k <= last && k <= fl->lines_nr; k++) {
+		if (fl->sig[k] == UINT32_MAX || fl->owner[k] != feat)
+			continue;
+		ALLOC_GROW(lr->keys, lr->keys_nr + 1, lr->keys_alloc);
+		lr->keys[lr->keys_nr++] = (uint64_t)feat << 32 | fl->sig[k];
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * One new set per touched feature (sorted) from the noted lines; returns
+ * the set indices, one per touched feature, and empties the notes.
+ */
+static uint32_t *add_sets(struct line_record *lr, const uint32_t *touched,
+			  size_t touched_nr)
+{
+	uint32_t *set_of = xmalloc(st_mult(touched_nr + 1, sizeof(uint32_t)));
+	size_t k = 0;
+
+	if (lr->keys_nr > 1)
+		qsort(lr->keys, lr->keys_nr, sizeof(*lr->keys), cmp_u64);
+	for (size_t i = 0; i < touched_nr; i++) {
+		struct line_sets *ls = &lr->sets[touched[i]];
+
+		set_of[i] = line_sets_begin(ls);
+		for (; k < lr->keys_nr && lr->keys[k] >> 32 <= touched[i]; k++) {
+			uint32_t line = (uint32_t)lr->keys[k];
+
+			if (lr->keys[k] >> 32 == touched[i])
+				line_sets_add_run(ls, line, line + 1);
+		}
+	}
+	lr->keys_nr = 0;
+	return set_of;
+}
+
 /* The packed signal of test t over the records order[from..to). */
 static unsigned char *test_signal(struct builder *b, size_t t,
 				  const size_t *order, size_t from, size_t to,
@@ -364,6 +452,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 				continue;
 			fl->stamp[l] = (uint32_t)t + 1;
 			feat = fl->owner[l];
+			note_lines(&b->lr, fl, l, feat);
 			if (!count[feat]++) {
 				ALLOC_GROW(touched, touched_nr + 1,
 					   touched_alloc);
@@ -373,6 +462,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	b->lr.set_of[t] = add_sets(&b->lr, touched, touched_nr);
 	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
@@ -385,6 +475,85 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	return covvec_writer_finish(&w, len);
 }
 
+/* The empty context (import, collection): one more set per feature it ran. */
+static void add_import_sets(struct builder *b)
+{
+	uint32_t stamp = (uint32_t)b->test_ids.nr + 1;
+	unsigned char *seen = xcalloc(b->m->features_nr + 1, 1);
+	uint32_t *touched = NULL, *set_of;
+	size_t touched_nr = 0, touched_alloc = 0;
+
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		const struct coverage_record *rec = &b->cov->records[r];
+		long f = b->cov_to_file[rec->file];
+		struct file_lines *fl = f >= 0 ? &b->lines[f] : NULL;
+
+		if (!fl || !b->import_context[rec->context])
+			continue;
+		for (size_t k = 0; k < rec->lines_nr; k++) {
+			uint32_t l = rec->lines[k];
+
+			if (l > fl->lines_nr || fl->stamp[l] == stamp)
+				continue;
+			fl->stamp[l] = stamp;
+			note_lines(&b->lr, fl, l, fl->owner[l]);
+			if (!seen[fl->owner[l]]++) {
+				ALLOC_GROW(touched, touched_nr + 1,
+					   touched_alloc);
+				touched[touched_nr++] = fl->owner[l];
+			}
+		}
+	}
+	if (touched_nr > 1)
+		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	set_of = add_sets(&b->lr, touched, touched_nr);
+	for (size_t i = 0; i < touched_nr; i++) {
+		size_t nr = b->lr.sets[touched[i]].sets_nr;
+		unsigned char **flags = &b->lr.is_import[touched[i]];
+
+		*flags = xcalloc(nr + 1, 1);
+		(*flags)[set_of[i]] = 1;
+	}
+	free(set_of);
+	free(touched);
+	free(seen);
+}
+
+/* Build each feature's line evidence and give each test its patterns. */
+static void finish_line_evidence(struct builder *b)
+{
+	struct model *m = b->m;
+	uint32_t **pattern_of = xcalloc(m->features_nr + 1, sizeof(*pattern_of));
+
+	model_lines_alloc(m);
+	for (size_t f = 0; f < m->features_nr; f++)
+		if (line_evidence_build(&m->lines[f], &pattern_of[f],
+					&b->lr.sets[f], b->lr.is_import[f]))
+			model_lines_release(&m->lines[f]);
+	for (size_t t = 0; t < m->tests_nr; t++) {
+		struct model_test *mt = &m->tests[t];
+		struct covvec_iter it;
+		size_t k = 0;
+
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0)
+			k++;
+		mt->patterns = xmalloc(st_mult(k + 1, sizeof(uint32_t)));
+		mt->patterns_nr = k;
+		k = 0;
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0) {
+			uint32_t set = b->lr.set_of[t][k];
+
+			mt->patterns[k++] = m->lines[it.feature].blocks_nr ?
+				pattern_of[it.feature][set] : MODEL_NO_PATTERN;
+		}
+	}
+	for (size_t f = 0; f < m->features_nr; f++)
+		free(pattern_of[f]);
+	free(pattern_of);
+}
+
 static void add_tests(struct builder *b, uint32_t flag)
 {
 	size_t *order, *start;
@@ -393,6 +562,9 @@ static void add_tests(struct builder *b, uint32_t flag)
 
 	mark_executed(b);
 	group_records(b, &order, &start);
+	b->lr.set_of = xcalloc(b->test_ids.nr + 1, sizeof(*b->lr.set_of));
+	b->lr.is_import = xcalloc(b->m->features_nr + 1,
+				  sizeof(*b->lr.is_import));
 	progress = progress_start("Building test signals", b->test_ids.nr);
 	for (size_t t = 0; t < b->test_ids.nr; t++) {
 		const char *id = b->test_ids.items[t];
@@ -409,6 +581,8 @@ static void add_tests(struct builder *b, uint32_t flag)
 		progress_update(progress, t + 1);
 	}
 	progress_stop(progress);
+	add_import_sets(b);
+	finish_line_evidence(b);
 	free(count);
 	free(order);
 	free(start);
@@ -422,7 +596,20 @@ static void builder_release(struct builder *b)
 		free(b->lines[f].owner);
 		free(b->lines[f].executed);
 		free(b->lines[f].stamp);
+		free(b->lines[f].sig);
+		free(b->lines[f].stmt_last);
 	}
+	for (size_t f = 0; b->lr.sets && f < b->m->features_nr; f++)
+		line_sets_release(&b->lr.sets[f]);
+	for (size_t t = 0; b->lr.set_of && t < b->test_ids.nr; t++)
+		free(b->lr.set_of[t]);
+	free(b->lr.sets);
+	free(b->lr.set_of);
+	for (size_t f = 0; b->lr.is_import && f < b->m->features_nr; f++)
+		free(b->lr.is_import[f]);
+	free(b->lr.is_import);
+	free(b->lr.keys);
+	free(b->import_context);
 	free(b->lines);
 	for (size_t k = 0; k < b->keys_nr; k++)
 		free(b->keys[k].key);
