@@ -153,7 +153,7 @@ struct lcur {
 };
 
 /* A shortest-form LEB128 varint <= max; 0 or -1. */
-static int get_varint(struct lcur *c, uint64_t max, uint64_t *out)
+static int get_long_varint(struct lcur *c, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;
 
@@ -179,6 +179,17 @@ static int get_varint(struct lcur *c, uint64_t max, uint64_t *out)
 }
 
 /* n bytes of c, copied; NULL when fewer are left. */
+static inline int get_varint(struct lcur *c, uint64_t max, uint64_t *out)
+{
+	if (c->p < c->end && *c->p < 0x80) {	/* the common case */
+		if (*c->p > max)
+			return -1;
+		*out = *c->p++;
+		return 0;
+	}
+	return get_long_varint(c, max, out);
+}
+
 static unsigned char *take(struct lcur *c, size_t n)
 {
 	unsigned char *copy;
@@ -231,13 +242,24 @@ static int decode_table(struct model_lines *l, struct lcur *imp,
 	return check_feature(l);
 }
 
-static int decode_refs(struct model *m, struct model_test *t, struct lcur *c)
+/* An upper bound on the signal entries of every test: one a byte. */
+static size_t max_entries(const struct model *m)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < m->tests_nr; i++)
+		n += m->tests[i].signals_len;
+	return n;
+}
+
+static int decode_refs(struct model *m, struct model_test *t, struct lcur *c,
+		       uint32_t **next)
 {
 	struct covvec_iter it;
-	size_t nr = 0, alloc = 0;
 	uint64_t v;
 	int r;
 
+	t->patterns = *next;
 	covvec_iter_init(&it, t->signals, t->signals_len);
 	while ((r = covvec_iter_next(&it)) > 0) {
 		const struct model_lines *l;
@@ -246,7 +268,6 @@ static int decode_refs(struct model *m, struct model_test *t, struct lcur *c)
 		if (it.feature >= m->features_nr)
 			return -1;
 		l = &m->lines[it.feature];
-
 		if (l->blocks_nr && l->patterns_nr == 1)
 			p = 0;
 		else if (l->blocks_nr && l->patterns_nr > 1) {
@@ -254,10 +275,9 @@ static int decode_refs(struct model *m, struct model_test *t, struct lcur *c)
 				return -1;
 			p = (uint32_t)v;
 		}
-		ALLOC_GROW(t->patterns, nr + 1, alloc);
-		t->patterns[nr++] = p;
+		*(*next)++ = p;
 	}
-	t->patterns_nr = nr;
+	t->patterns_nr = (size_t)(*next - t->patterns);
 	return r;
 }
 
@@ -294,6 +314,7 @@ static int bind_lines(struct lcur *col, const msgpack_object *o, const struct mo
 int lines_decode(struct model *m, const msgpack_object *o, const char *what)
 {
 	struct lcur col[COLS_NR];
+	uint32_t *next;
 
 	if (bind_lines(col, o, m, what))
 		return -1;
@@ -307,8 +328,10 @@ int lines_decode(struct model *m, const msgpack_object *o, const char *what)
 			return error("%s: bad model: feature #%zu: bad line "
 				     "patterns", what, i);
 	}
+	model_patterns_block(m, max_entries(m));
+	next = m->patterns_block;
 	for (size_t i = 0; i < m->tests_nr; i++)
-		if (decode_refs(m, &m->tests[i], &col[COL_REFS]))
+		if (decode_refs(m, &m->tests[i], &col[COL_REFS], &next))
 			return error("%s: bad model: test #%zu: bad line "
 				     "pattern", what, i);
 	for (int c = 0; c < COLS_NR; c++)

@@ -178,7 +178,6 @@ static void carry(struct model *out, const struct model *fresh,
 	map = map_features(fresh, base);
 	lines_rebuild_init(&rb, out);
 	lines_rebuild_source(&rb, fresh, NULL);
-	lines_rebuild_source(&rb, base, map);
 	for (size_t i = 0; i < out->tests_nr; i++)
 		lines_rebuild_test(&rb, &out->tests[i], fresh, &fresh->tests[i],
 				   NULL);
@@ -195,6 +194,8 @@ static void carry(struct model *out, const struct model *fresh,
 				    t->cost, t->outcome, t->history, sig, len);
 		lines_rebuild_test(&rb, &out->tests[at], base, t, map);
 	}
+	if (out->tests_nr > fresh->tests_nr)	/* base's run still speaks */
+		lines_rebuild_source(&rb, base, map);
 	if (out->tests_nr > 1)
 		qsort(out->tests, out->tests_nr, sizeof(*out->tests),
 		      cmp_test);

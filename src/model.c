@@ -41,8 +41,12 @@ void model_release(struct model *m)
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		free_item(m, m->tests[i].id);
 		free_item(m, m->tests[i].signals);
-		free(m->tests[i].patterns);
+		if ((uintptr_t)m->tests[i].patterns -
+		    (uintptr_t)m->patterns_block >
+		    m->patterns_block_nr * sizeof(uint32_t))
+			free(m->tests[i].patterns);
 	}
+	free(m->patterns_block);
 	for (size_t i = 0; m->lines && i < m->features_nr; i++)
 		model_lines_release(&m->lines[i]);
 	free(m->lines);
@@ -67,6 +71,13 @@ void model_lines_alloc(struct model *m)
 {
 	if (!m->lines)
 		m->lines = xcalloc(m->features_alloc + 1, sizeof(*m->lines));
+}
+
+void model_patterns_block(struct model *m, size_t nr)
+{
+	free(m->patterns_block);
+	m->patterns_block = xmalloc(st_mult(nr + 1, sizeof(uint32_t)));
+	m->patterns_block_nr = nr;
 }
 
 void model_lines_release(struct model_lines *l)

@@ -112,6 +112,10 @@ struct model {
 	struct model_test *tests;
 	size_t tests_nr, tests_alloc;
 	struct model_lines *lines;	/* per feature (features_nr), or NULL */
+	/* the tests' patterns when made all at once (decode, record): one
+	 * array, freed as a whole; other tests' patterns are their own */
+	uint32_t *patterns_block;
+	size_t patterns_block_nr;
 	/*
 	 * model_decode() puts every path, name, id, import list and signal
 	 * in this one block (features with the same name share one string:
@@ -126,6 +130,8 @@ void model_init(struct model *m);
 /* Give m its lines array (all without evidence) if it has none. */
 void model_lines_alloc(struct model *m);
 void model_lines_release(struct model_lines *l);
+/* Give m a patterns_block of nr entries (the tests point into it). */
+void model_patterns_block(struct model *m, size_t nr);
 /* Deep copy of src into dst. */
 void model_lines_copy(struct model_lines *dst, const struct model_lines *src);
 void model_release(struct model *m);

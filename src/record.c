@@ -35,7 +35,9 @@ struct line_record {
 	unsigned char **is_import;	/* per feature, per set: the empty context's */
 	uint64_t *keys;			/* scratch: feature << 32 | line index */
 	size_t keys_nr, keys_alloc;
-	uint32_t **set_of;		/* per test: set index per signal entry */
+	uint32_t *set_of;		/* set index per signal entry, all tests */
+	size_t entries, set_of_alloc;
+	size_t *set_start;		/* per test: its first entry in set_of */
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -402,14 +404,19 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
- * One new set per touched feature (sorted) from the noted lines; returns
- * the set indices, one per touched feature, and empties the notes.
+ * One new set per touched feature (sorted) from the noted lines; appends
+ * the set indices, one per touched feature, to lr->set_of and empties the
+ * notes.
  */
-static uint32_t *add_sets(struct line_record *lr, const uint32_t *touched,
-			  size_t touched_nr)
+static void add_sets(struct line_record *lr, const uint32_t *touched,
+		     size_t touched_nr)
 {
-	uint32_t *set_of = xmalloc(st_mult(touched_nr + 1, sizeof(uint32_t)));
+	uint32_t *set_of;
 	size_t k = 0;
+
+	ALLOC_GROW(lr->set_of, lr->entries + touched_nr + 1, lr->set_of_alloc);
+	set_of = lr->set_of + lr->entries;
+	lr->entries += touched_nr;
 
 	if (lr->keys_nr > 1)
 		qsort(lr->keys, lr->keys_nr, sizeof(*lr->keys), cmp_u64);
@@ -425,7 +432,6 @@ static uint32_t *add_sets(struct line_record *lr, const uint32_t *touched,
 		}
 	}
 	lr->keys_nr = 0;
-	return set_of;
 }
 
 /* The packed signal of test t over the records order[from..to). */
@@ -462,7 +468,8 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
-	b->lr.set_of[t] = add_sets(&b->lr, touched, touched_nr);
+	b->lr.set_start[t] = b->lr.entries;
+	add_sets(&b->lr, touched, touched_nr);
 	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
@@ -480,8 +487,8 @@ static void add_import_sets(struct builder *b)
 {
 	uint32_t stamp = (uint32_t)b->test_ids.nr + 1;
 	unsigned char *seen = xcalloc(b->m->features_nr + 1, 1);
-	uint32_t *touched = NULL, *set_of;
-	size_t touched_nr = 0, touched_alloc = 0;
+	uint32_t *touched = NULL;
+	size_t touched_nr = 0, touched_alloc = 0, first;
 
 	for (size_t r = 0; r < b->cov->records_nr; r++) {
 		const struct coverage_record *rec = &b->cov->records[r];
@@ -506,15 +513,17 @@ static void add_import_sets(struct builder *b)
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
-	set_of = add_sets(&b->lr, touched, touched_nr);
+	first = b->lr.entries;
+	add_sets(&b->lr, touched, touched_nr);
 	for (size_t i = 0; i < touched_nr; i++) {
+		uint32_t set = b->lr.set_of[first + i];
 		size_t nr = b->lr.sets[touched[i]].sets_nr;
 		unsigned char **flags = &b->lr.is_import[touched[i]];
 
 		*flags = xcalloc(nr + 1, 1);
-		(*flags)[set_of[i]] = 1;
+		(*flags)[set] = 1;
 	}
-	free(set_of);
+	b->lr.entries = first;
 	free(touched);
 	free(seen);
 }
@@ -524,30 +533,28 @@ static void finish_line_evidence(struct builder *b)
 {
 	struct model *m = b->m;
 	uint32_t **pattern_of = xcalloc(m->features_nr + 1, sizeof(*pattern_of));
+	uint32_t *next;
 
 	model_lines_alloc(m);
 	for (size_t f = 0; f < m->features_nr; f++)
-		if (line_evidence_build(&m->lines[f], &pattern_of[f],
+		if (b->lr.sets[f].sets_nr &&	/* something ran it */
+		    line_evidence_build(&m->lines[f], &pattern_of[f],
 					&b->lr.sets[f], b->lr.is_import[f]))
 			model_lines_release(&m->lines[f]);
+	model_patterns_block(m, b->lr.entries);
+	next = m->patterns_block;
 	for (size_t t = 0; t < m->tests_nr; t++) {
 		struct model_test *mt = &m->tests[t];
+		const uint32_t *set = b->lr.set_of + b->lr.set_start[t];
 		struct covvec_iter it;
-		size_t k = 0;
 
+		mt->patterns = next;
 		covvec_iter_init(&it, mt->signals, mt->signals_len);
 		while (covvec_iter_next(&it) > 0)
-			k++;
-		mt->patterns = xmalloc(st_mult(k + 1, sizeof(uint32_t)));
-		mt->patterns_nr = k;
-		k = 0;
-		covvec_iter_init(&it, mt->signals, mt->signals_len);
-		while (covvec_iter_next(&it) > 0) {
-			uint32_t set = b->lr.set_of[t][k];
-
-			mt->patterns[k++] = m->lines[it.feature].blocks_nr ?
-				pattern_of[it.feature][set] : MODEL_NO_PATTERN;
-		}
+			*next++ = m->lines[it.feature].blocks_nr ?
+				pattern_of[it.feature][*set++] :
+				(set++, MODEL_NO_PATTERN);
+		mt->patterns_nr = (size_t)(next - mt->patterns);
 	}
 	for (size_t f = 0; f < m->features_nr; f++)
 		free(pattern_of[f]);
@@ -562,7 +569,7 @@ static void add_tests(struct builder *b, uint32_t flag)
 
 	mark_executed(b);
 	group_records(b, &order, &start);
-	b->lr.set_of = xcalloc(b->test_ids.nr + 1, sizeof(*b->lr.set_of));
+	b->lr.set_start = xcalloc(b->test_ids.nr + 1, sizeof(size_t));
 	b->lr.is_import = xcalloc(b->m->features_nr + 1,
 				  sizeof(*b->lr.is_import));
 	progress = progress_start("Building test signals", b->test_ids.nr);
@@ -601,8 +608,7 @@ static void builder_release(struct builder *b)
 	}
 	for (size_t f = 0; b->lr.sets && f < b->m->features_nr; f++)
 		line_sets_release(&b->lr.sets[f]);
-	for (size_t t = 0; b->lr.set_of && t < b->test_ids.nr; t++)
-		free(b->lr.set_of[t]);
+	free(b->lr.set_start);
 	free(b->lr.sets);
 	free(b->lr.set_of);
 	for (size_t f = 0; b->lr.is_import && f < b->m->features_nr; f++)
