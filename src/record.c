@@ -29,15 +29,22 @@ struct file_lines {
 	uint32_t *stmt_last;	/* at a statement's first line: its last line */
 };
 
-/* Line evidence being gathered: per feature the sets of lines tests ran. */
+/*
+ * Line evidence being gathered, in the order it comes: one "pair" per
+ * signal entry of each test (in test, then feature order), then the empty
+ * context's pairs; each holds runs of the feature's significant lines.
+ */
 struct line_record {
-	struct line_sets *sets;		/* per feature */
-	unsigned char **is_import;	/* per feature, per set: the empty context's */
+	uint32_t *sig_nr;		/* per feature: its significant lines */
+	size_t sig_alloc;
+	uint32_t *pair_feature;		/* per pair */
+	size_t *pair_run;		/* per pair: its first run; one more at the end */
+	size_t pairs_nr, pairs_alloc, pair_run_alloc;
+	size_t test_pairs;		/* pairs before the empty context's */
+	uint32_t *runs;			/* start, end pairs */
+	size_t runs_nr, runs_alloc;	/* in runs */
 	uint64_t *keys;			/* scratch: feature << 32 | line index */
 	size_t keys_nr, keys_alloc;
-	uint32_t *set_of;		/* set index per signal entry, all tests */
-	size_t entries, set_of_alloc;
-	size_t *set_start;		/* per test: its first entry in set_of */
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -60,7 +67,6 @@ struct builder {
 	struct junit_key *keys;
 	size_t keys_nr;
 	struct line_record lr;
-	size_t sets_alloc;
 	unsigned char *import_context;	/* per coverage context: the empty one */
 };
 
@@ -106,11 +112,11 @@ static void index_lines(struct builder *b, struct file_lines *fl,
 	if (!fm->line_hash)
 		return;
 	for (size_t l = 1; l <= fm->lines_nr; l++) {
-		struct line_sets *ls = &b->lr.sets[base + fm->owner[l]];
+		uint32_t *n = &b->lr.sig_nr[base + fm->owner[l]];
 
 		if (!fm->line_hash[l])
 			continue;
-		fl->sig[l] = ls->sig_nr++;
+		fl->sig[l] = (*n)++;
 		fl->stmt_last[fm->stmt[l]] = (uint32_t)l;
 	}
 }
@@ -130,8 +136,8 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
 				  fm->items[k].kind, fm->items[k].hash, 0);
-	ALLOC_GROW(b->lr.sets, b->m->features_nr + 1, b->sets_alloc);
-	memset(b->lr.sets + base, 0, (fm->nr + 1) * sizeof(*b->lr.sets));
+	ALLOC_GROW(b->lr.sig_nr, b->m->features_nr + 1, b->lr.sig_alloc);
+	memset(b->lr.sig_nr + base, 0, (fm->nr + 1) * sizeof(uint32_t));
 	fl->lines_nr = fm->lines_nr;
 	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	fl->executed = xcalloc(fm->lines_nr + 1, 1);
@@ -403,34 +409,47 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/*
- * One new set per touched feature (sorted) from the noted lines; appends
- * the set indices, one per touched feature, to lr->set_of and empties the
- * notes.
- */
-static void add_sets(struct line_record *lr, const uint32_t *touched,
-		     size_t touched_nr)
+/* Append a run [start, end) to the last pair, merging touching runs. */
+static void add_run(struct line_record *lr, uint32_t start, uint32_t end)
 {
-	uint32_t *set_of;
-	size_t k = 0;
+	if (lr->runs_nr > lr->pair_run[lr->pairs_nr - 1] &&
+	    lr->runs[2 * lr->runs_nr - 1] == start) {
+		lr->runs[2 * lr->runs_nr - 1] = end;
+		return;
+	}
+	ALLOC_GROW(lr->runs, 2 * (lr->runs_nr + 1), lr->runs_alloc);
+	lr->runs[2 * lr->runs_nr] = start;
+	lr->runs[2 * lr->runs_nr + 1] = end;
+	lr->runs_nr++;
+}
 
-	ALLOC_GROW(lr->set_of, lr->entries + touched_nr + 1, lr->set_of_alloc);
-	set_of = lr->set_of + lr->entries;
-	lr->entries += touched_nr;
+/*
+ * One new pair per touched feature (sorted) from the noted lines, in that
+ * order; empties the notes.
+ */
+static void add_pairs(struct line_record *lr, const uint32_t *touched,
+		      size_t touched_nr)
+{
+	size_t k = 0;
 
 	if (lr->keys_nr > 1)
 		qsort(lr->keys, lr->keys_nr, sizeof(*lr->keys), cmp_u64);
+	ALLOC_GROW(lr->pair_feature, lr->pairs_nr + touched_nr + 1,
+		   lr->pairs_alloc);
+	ALLOC_GROW(lr->pair_run, lr->pairs_nr + touched_nr + 2,
+		   lr->pair_run_alloc);
 	for (size_t i = 0; i < touched_nr; i++) {
-		struct line_sets *ls = &lr->sets[touched[i]];
-
-		set_of[i] = line_sets_begin(ls);
+		lr->pair_feature[lr->pairs_nr] = touched[i];
+		lr->pair_run[lr->pairs_nr++] = lr->runs_nr;
 		for (; k < lr->keys_nr && lr->keys[k] >> 32 <= touched[i]; k++) {
 			uint32_t line = (uint32_t)lr->keys[k];
 
-			if (lr->keys[k] >> 32 == touched[i])
-				line_sets_add_run(ls, line, line + 1);
+			if (lr->keys[k] >> 32 == touched[i] &&
+			    (k == 0 || lr->keys[k - 1] != lr->keys[k]))
+				add_run(lr, line, line + 1);
 		}
 	}
+	lr->pair_run[lr->pairs_nr] = lr->runs_nr;
 	lr->keys_nr = 0;
 }
 
@@ -468,8 +487,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
-	b->lr.set_start[t] = b->lr.entries;
-	add_sets(&b->lr, touched, touched_nr);
+	add_pairs(&b->lr, touched, touched_nr);
 	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
@@ -488,7 +506,7 @@ static void add_import_sets(struct builder *b)
 	uint32_t stamp = (uint32_t)b->test_ids.nr + 1;
 	unsigned char *seen = xcalloc(b->m->features_nr + 1, 1);
 	uint32_t *touched = NULL;
-	size_t touched_nr = 0, touched_alloc = 0, first;
+	size_t touched_nr = 0, touched_alloc = 0;
 
 	for (size_t r = 0; r < b->cov->records_nr; r++) {
 		const struct coverage_record *rec = &b->cov->records[r];
@@ -513,52 +531,88 @@ static void add_import_sets(struct builder *b)
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
-	first = b->lr.entries;
-	add_sets(&b->lr, touched, touched_nr);
-	for (size_t i = 0; i < touched_nr; i++) {
-		uint32_t set = b->lr.set_of[first + i];
-		size_t nr = b->lr.sets[touched[i]].sets_nr;
-		unsigned char **flags = &b->lr.is_import[touched[i]];
-
-		*flags = xcalloc(nr + 1, 1);
-		(*flags)[set] = 1;
-	}
-	b->lr.entries = first;
+	b->lr.test_pairs = b->lr.pairs_nr;
+	add_pairs(&b->lr, touched, touched_nr);
 	free(touched);
 	free(seen);
+}
+
+/* The pairs grouped by feature, each group in pair order: *start per feature. */
+static size_t *pairs_by_feature(const struct line_record *lr, size_t features,
+				size_t **start)
+{
+	size_t *order = xmalloc(st_mult(lr->pairs_nr + 1, sizeof(size_t)));
+	size_t *pos = xcalloc(features + 2, sizeof(size_t));
+
+	*start = xcalloc(features + 2, sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		(*start)[lr->pair_feature[p] + 1]++;
+	for (size_t f = 0; f < features; f++)
+		(*start)[f + 1] += (*start)[f];
+	memcpy(pos, *start, (features + 1) * sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		order[pos[lr->pair_feature[p]]++] = p;
+	free(pos);
+	return order;
+}
+
+/* Feature f's evidence from its pairs order[from..to); their patterns into pattern[]. */
+static void build_feature(struct builder *b, size_t f, const size_t *order,
+			  size_t from, size_t to, uint32_t *pattern)
+{
+	const struct line_record *lr = &b->lr;
+	unsigned char *is_import = xcalloc(to - from + 1, 1);
+	struct line_sets ls;
+	uint32_t *pattern_of;
+
+	line_sets_init(&ls, lr->sig_nr[f]);
+	for (size_t i = from; i < to; i++) {
+		size_t p = order[i];
+
+		line_sets_begin(&ls);
+		for (size_t r = lr->pair_run[p]; r < lr->pair_run[p + 1]; r++)
+			line_sets_add_run(&ls, lr->runs[2 * r],
+					  lr->runs[2 * r + 1]);
+		is_import[i - from] = p >= lr->test_pairs;
+	}
+	if (line_evidence_build(&b->m->lines[f], &pattern_of, &ls, is_import))
+		model_lines_release(&b->m->lines[f]);
+	for (size_t i = from; i < to; i++)
+		if (order[i] < lr->test_pairs)
+			pattern[order[i]] = b->m->lines[f].blocks_nr ?
+				pattern_of[i - from] : MODEL_NO_PATTERN;
+	free(pattern_of);
+	free(is_import);
+	line_sets_release(&ls);
 }
 
 /* Build each feature's line evidence and give each test its patterns. */
 static void finish_line_evidence(struct builder *b)
 {
 	struct model *m = b->m;
-	uint32_t **pattern_of = xcalloc(m->features_nr + 1, sizeof(*pattern_of));
+	size_t *start, *order = pairs_by_feature(&b->lr, m->features_nr,
+						 &start);
 	uint32_t *next;
 
 	model_lines_alloc(m);
+	model_patterns_block(m, b->lr.test_pairs);
 	for (size_t f = 0; f < m->features_nr; f++)
-		if (b->lr.sets[f].sets_nr &&	/* something ran it */
-		    line_evidence_build(&m->lines[f], &pattern_of[f],
-					&b->lr.sets[f], b->lr.is_import[f]))
-			model_lines_release(&m->lines[f]);
-	model_patterns_block(m, b->lr.entries);
+		if (start[f] < start[f + 1])	/* something ran it */
+			build_feature(b, f, order, start[f], start[f + 1],
+				      m->patterns_block);
 	next = m->patterns_block;
-	for (size_t t = 0; t < m->tests_nr; t++) {
+	for (size_t t = 0; t < m->tests_nr; t++) {	/* pairs in test order */
 		struct model_test *mt = &m->tests[t];
-		const uint32_t *set = b->lr.set_of + b->lr.set_start[t];
 		struct covvec_iter it;
 
 		mt->patterns = next;
 		covvec_iter_init(&it, mt->signals, mt->signals_len);
 		while (covvec_iter_next(&it) > 0)
-			*next++ = m->lines[it.feature].blocks_nr ?
-				pattern_of[it.feature][*set++] :
-				(set++, MODEL_NO_PATTERN);
+			next++;
 		mt->patterns_nr = (size_t)(next - mt->patterns);
 	}
-	for (size_t f = 0; f < m->features_nr; f++)
-		free(pattern_of[f]);
-	free(pattern_of);
+	free(order);
+	free(start);
 }
 
 static void add_tests(struct builder *b, uint32_t flag)
@@ -569,9 +623,6 @@ static void add_tests(struct builder *b, uint32_t flag)
 
 	mark_executed(b);
 	group_records(b, &order, &start);
-	b->lr.set_start = xcalloc(b->test_ids.nr + 1, sizeof(size_t));
-	b->lr.is_import = xcalloc(b->m->features_nr + 1,
-				  sizeof(*b->lr.is_import));
 	progress = progress_start("Building test signals", b->test_ids.nr);
 	for (size_t t = 0; t < b->test_ids.nr; t++) {
 		const char *id = b->test_ids.items[t];
@@ -606,14 +657,10 @@ static void builder_release(struct builder *b)
 		free(b->lines[f].sig);
 		free(b->lines[f].stmt_last);
 	}
-	for (size_t f = 0; b->lr.sets && f < b->m->features_nr; f++)
-		line_sets_release(&b->lr.sets[f]);
-	free(b->lr.set_start);
-	free(b->lr.sets);
-	free(b->lr.set_of);
-	for (size_t f = 0; b->lr.is_import && f < b->m->features_nr; f++)
-		free(b->lr.is_import[f]);
-	free(b->lr.is_import);
+	free(b->lr.sig_nr);
+	free(b->lr.pair_feature);
+	free(b->lr.pair_run);
+	free(b->lr.runs);
 	free(b->lr.keys);
 	free(b->import_context);
 	free(b->lines);
