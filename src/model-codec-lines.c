@@ -178,7 +178,6 @@ static int get_long_varint(struct lcur *c, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* n bytes of c, copied; NULL when fewer are left. */
 static inline int get_varint(struct lcur *c, uint64_t max, uint64_t *out)
 {
 	if (c->p < c->end && *c->p < 0x80) {	/* the common case */
@@ -190,56 +189,81 @@ static inline int get_varint(struct lcur *c, uint64_t max, uint64_t *out)
 	return get_long_varint(c, max, out);
 }
 
-static unsigned char *take(struct lcur *c, size_t n)
-{
-	unsigned char *copy;
+/* Where decoded evidence goes: one block (model.lines_block). */
+struct lines_out {
+	uint32_t *ends, *ends_end;	/* block ends of every feature */
+	unsigned char *bytes;		/* copies of the bitsets */
+};
 
-	if (n > (size_t)(c->end - c->p))
-		return NULL;
-	copy = xmalloc(n ? n : 1);
-	if (n)
-		memcpy(copy, c->p, n);
-	c->p += n;
-	return copy;
-}
-
-static int decode_blocks(struct model_lines *l, struct lcur *c)
+static int decode_blocks(struct model_lines *l, struct lcur *c,
+			 struct lines_out *o)
 {
 	uint64_t n, len, sum = 0;
 
 	if (get_varint(c, MODEL_MAX_BLOCKS, &n) ||
-	    n > (size_t)(c->end - c->p))
+	    n > (size_t)(c->end - c->p) ||
+	    n > (size_t)(o->ends_end - o->ends))
 		return -1;
 	l->blocks_nr = (uint32_t)n;
 	if (!n)
 		return 0;
-	l->block_end = xmalloc(st_mult(n, sizeof(uint32_t)));
+	l->block_end = o->ends;
 	for (uint64_t b = 0; b < n; b++) {
 		if (get_varint(c, UINT32_MAX, &len) || !len ||
 		    len > UINT32_MAX - sum)
 			return -1;
 		sum += len;
-		l->block_end[b] = (uint32_t)sum;
+		*o->ends++ = (uint32_t)sum;
 	}
 	return 0;
 }
 
+/* n bytes of c, copied to o; NULL when fewer are left. */
+static unsigned char *take(struct lcur *c, size_t n, struct lines_out *o)
+{
+	unsigned char *at = o->bytes;
+
+	if (n > (size_t)(c->end - c->p))
+		return NULL;
+	if (n)
+		memcpy(at, c->p, n);
+	c->p += n;
+	o->bytes += n;
+	return at;
+}
+
 static int decode_table(struct model_lines *l, struct lcur *imp,
-			struct lcur *pat)
+			struct lcur *pat, struct lines_out *o)
 {
 	size_t bytes = MODEL_LINES_BYTES(l->blocks_nr);
 	uint64_t k;
 
 	if (!l->blocks_nr)
 		return 0;
-	if (!(l->at_import = take(imp, bytes)) ||
+	if (!(l->at_import = take(imp, bytes, o)) ||
 	    get_varint(pat, COVOPT_MAX_ITEMS, &k) ||
 	    k > (size_t)(pat->end - pat->p) / bytes)
 		return -1;
 	l->patterns_nr = (uint32_t)k;
-	if (k && !(l->patterns = take(pat, (size_t)k * bytes)))
+	if (k && !(l->patterns = take(pat, (size_t)k * bytes, o)))
 		return -1;
 	return check_feature(l);
+}
+
+/* One block for every feature's evidence: bounded by the bins' sizes. */
+static void alloc_lines_block(struct model *m, const struct lcur *col,
+			      struct lines_out *o)
+{
+	size_t ends = (size_t)(col[COL_BLOCKS].end - col[COL_BLOCKS].p);
+	size_t bytes = st_add((size_t)(col[COL_IMPORT].end - col[COL_IMPORT].p),
+			      (size_t)(col[COL_PATTERNS].end -
+				       col[COL_PATTERNS].p));
+
+	m->lines_block_size = st_add(st_mult(ends, sizeof(uint32_t)), bytes);
+	m->lines_block = xmalloc(m->lines_block_size + 1);
+	o->ends = (uint32_t *)m->lines_block;
+	o->ends_end = o->ends + ends;
+	o->bytes = m->lines_block + ends * sizeof(uint32_t);
 }
 
 /* An upper bound on the signal entries of every test: one a byte. */
@@ -314,17 +338,19 @@ static int bind_lines(struct lcur *col, const msgpack_object *o, const struct mo
 int lines_decode(struct model *m, const msgpack_object *o, const char *what)
 {
 	struct lcur col[COLS_NR];
+	struct lines_out out;
 	uint32_t *next;
 
 	if (bind_lines(col, o, m, what))
 		return -1;
 	model_lines_alloc(m);
+	alloc_lines_block(m, col, &out);
 	for (size_t i = 0; i < m->features_nr; i++) {
-		if (decode_blocks(&m->lines[i], &col[COL_BLOCKS]))
+		if (decode_blocks(&m->lines[i], &col[COL_BLOCKS], &out))
 			return error("%s: bad model: feature #%zu: bad line "
 				     "blocks", what, i);
 		if (decode_table(&m->lines[i], &col[COL_IMPORT],
-				 &col[COL_PATTERNS]))
+				 &col[COL_PATTERNS], &out))
 			return error("%s: bad model: feature #%zu: bad line "
 				     "patterns", what, i);
 	}

@@ -48,8 +48,11 @@ void model_release(struct model *m)
 	}
 	free(m->patterns_block);
 	for (size_t i = 0; m->lines && i < m->features_nr; i++)
-		model_lines_release(&m->lines[i]);
+		if ((uintptr_t)m->lines[i].block_end -
+		    (uintptr_t)m->lines_block >= m->lines_block_size)
+			model_lines_release(&m->lines[i]);
 	free(m->lines);
+	free(m->lines_block);
 	free(m->flags);
 	free(m->files);
 	free(m->features);

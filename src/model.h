@@ -116,6 +116,9 @@ struct model {
 	 * array, freed as a whole; other tests' patterns are their own */
 	uint32_t *patterns_block;
 	size_t patterns_block_nr;
+	/* decoded line evidence lies in this one block (see model_release) */
+	unsigned char *lines_block;
+	size_t lines_block_size;
 	/*
 	 * model_decode() puts every path, name, id, import list and signal
 	 * in this one block (features with the same name share one string:
