@@ -7,6 +7,7 @@
 #include <time.h>
 #include "feature-map.h"
 #include "imports.h"
+#include "line-evidence.h"
 #include "nodeid.h"
 #include "path-map.h"
 #include "progress.h"
@@ -26,6 +27,26 @@ struct file_lines {
 	unsigned char *header;	/* 1 on a def's header lines: they run at
 				   import time whether or not it is called */
 	uint32_t *stamp;	/* last test (index + 1) that counted the line */
+	uint32_t *sig;		/* significant-line index in its feature, or UINT32_MAX */
+	uint32_t *stmt_last;	/* at a statement's first line: its last line */
+};
+
+/*
+ * Line evidence being gathered, in the order it comes: one "pair" per
+ * signal entry of each test (in test, then feature order), then the empty
+ * context's pairs; each holds runs of the feature's significant lines.
+ */
+struct line_record {
+	uint32_t *sig_nr;		/* per feature: its significant lines */
+	size_t sig_alloc;
+	uint32_t *pair_feature;		/* per pair */
+	size_t *pair_run;		/* per pair: its first run; one more at the end */
+	size_t pairs_nr, pairs_alloc, pair_run_alloc;
+	size_t test_pairs;		/* pairs before the empty context's */
+	uint32_t *runs;			/* start, end pairs */
+	size_t runs_nr, runs_alloc;	/* in runs */
+	uint64_t *keys;			/* scratch: feature << 32 | line index */
+	size_t keys_nr, keys_alloc;
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -47,6 +68,8 @@ struct builder {
 	long *test_to_case;	/* test -> junit case, or -1 */
 	struct junit_key *keys;
 	size_t keys_nr;
+	struct line_record lr;
+	unsigned char *import_context;	/* per coverage context: the empty one */
 };
 
 /* ---------------------------------------------------------------- files */
@@ -80,6 +103,26 @@ static void map_coverage_files(struct builder *b, unsigned char *covered)
 	path_map_release(&map);
 }
 
+/* Number each feature's significant lines; note where statements end. */
+static void index_lines(struct builder *b, struct file_lines *fl,
+			const struct feature_map *fm, uint32_t base)
+{
+	fl->sig = xmalloc(st_mult(fm->lines_nr + 1, sizeof(uint32_t)));
+	fl->stmt_last = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
+	for (size_t l = 0; l <= fm->lines_nr; l++)
+		fl->sig[l] = UINT32_MAX;
+	if (!fm->line_hash)
+		return;
+	for (size_t l = 1; l <= fm->lines_nr; l++) {
+		uint32_t *n = &b->lr.sig_nr[base + fm->owner[l]];
+
+		if (!fm->line_hash[l])
+			continue;
+		fl->sig[l] = (*n)++;
+		fl->stmt_last[fm->stmt[l]] = (uint32_t)l;
+	}
+}
+
 static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 		      struct feature_map *fm)
 {
@@ -95,6 +138,8 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
 				  fm->items[k].kind, fm->items[k].hash, 0);
+	ALLOC_GROW(b->lr.sig_nr, b->m->features_nr + 1, b->lr.sig_alloc);
+	memset(b->lr.sig_nr + base, 0, (fm->nr + 1) * sizeof(uint32_t));
 	fl->lines_nr = fm->lines_nr;
 	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	fl->executed = xcalloc(fm->lines_nr + 1, 1);
@@ -107,6 +152,7 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 		fl->header[l] = f->kind == FEATURE_FUNCTION &&
 				(!f->body_line || l < f->body_line);
 	}
+	index_lines(b, fl, fm, base);
 	ret = 0;
 cleanup:
 	sbuf_release(&src);
@@ -249,6 +295,7 @@ static void map_contexts(struct builder *b)
 {
 	b->context_to_test = xmalloc(st_mult(b->cov->contexts.nr + 1,
 					     sizeof(long)));
+	b->import_context = xcalloc(b->cov->contexts.nr + 1, 1);
 	for (size_t i = 0; i < b->cov->contexts.nr; i++) {
 		const char *phase;
 		char *id = coverage_context_nodeid(b->cov->contexts.items[i],
@@ -256,6 +303,7 @@ static void map_contexts(struct builder *b)
 
 		b->context_to_test[i] = id ?
 			strlist_find_sorted(&b->test_ids, id) : -1;
+		b->import_context[i] = !id;
 		free(id);
 	}
 }
@@ -366,6 +414,71 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Line l (of feature feat) ran: note its statement's significant lines. */
+static void note_lines(struct line_record *lr, const struct file_lines *fl,
+		       uint32_t l, uint32_t feat)
+{
+	uint32_t last = fl->stmt_last[l] > l ? fl->stmt_last[l] : l;
+
+	for (uint32_t k = l; k <= last && k <= fl->lines_nr; k++) {
+		if (fl->sig[k] == UINT32_MAX || fl->owner[k] != feat)
+			continue;
+		ALLOC_GROW(lr->keys, lr->keys_nr + 1, lr->keys_alloc);
+		lr->keys[lr->keys_nr++] = (uint64_t)feat << 32 | fl->sig[k];
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Append a run [start, end) to the last pair, merging touching runs. */
+static void add_run(struct line_record *lr, uint32_t start, uint32_t end)
+{
+	if (lr->runs_nr > lr->pair_run[lr->pairs_nr - 1] &&
+	    lr->runs[2 * lr->runs_nr - 1] == start) {
+		lr->runs[2 * lr->runs_nr - 1] = end;
+		return;
+	}
+	ALLOC_GROW(lr->runs, 2 * (lr->runs_nr + 1), lr->runs_alloc);
+	lr->runs[2 * lr->runs_nr] = start;
+	lr->runs[2 * lr->runs_nr + 1] = end;
+	lr->runs_nr++;
+}
+
+/*
+ * One new pair per touched feature (sorted) from the noted lines, in that
+ * order; empties the notes.
+ */
+static void add_pairs(struct line_record *lr, const uint32_t *touched,
+		      size_t touched_nr)
+{
+	size_t k = 0;
+
+	if (lr->keys_nr > 1)
+		qsort(lr->keys, lr->keys_nr, sizeof(*lr->keys), cmp_u64);
+	ALLOC_GROW(lr->pair_feature, lr->pairs_nr + touched_nr + 1,
+		   lr->pairs_alloc);
+	ALLOC_GROW(lr->pair_run, lr->pairs_nr + touched_nr + 2,
+		   lr->pair_run_alloc);
+	for (size_t i = 0; i < touched_nr; i++) {
+		lr->pair_feature[lr->pairs_nr] = touched[i];
+		lr->pair_run[lr->pairs_nr++] = lr->runs_nr;
+		for (; k < lr->keys_nr && lr->keys[k] >> 32 <= touched[i]; k++) {
+			uint32_t line = (uint32_t)lr->keys[k];
+
+			if (lr->keys[k] >> 32 == touched[i] &&
+			    (k == 0 || lr->keys[k - 1] != lr->keys[k]))
+				add_run(lr, line, line + 1);
+		}
+	}
+	lr->pair_run[lr->pairs_nr] = lr->runs_nr;
+	lr->keys_nr = 0;
+}
+
 /* The packed signal of test t over the records order[from..to). */
 static unsigned char *test_signal(struct builder *b, size_t t,
 				  const size_t *order, size_t from, size_t to,
@@ -390,6 +503,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 				continue;
 			fl->stamp[l] = (uint32_t)t + 1;
 			feat = fl->owner[l];
+			note_lines(&b->lr, fl, l, feat);
 			if (!count[feat]++) {
 				ALLOC_GROW(touched, touched_nr + 1,
 					   touched_alloc);
@@ -399,6 +513,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	add_pairs(&b->lr, touched, touched_nr);
 	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
@@ -409,6 +524,121 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	free(touched);
 	return covvec_writer_finish(&w, len);
+}
+
+/* The empty context (import, collection): one more set per feature it ran. */
+static void add_import_sets(struct builder *b)
+{
+	uint32_t stamp = (uint32_t)b->test_ids.nr + 1;
+	unsigned char *seen = xcalloc(b->m->features_nr + 1, 1);
+	uint32_t *touched = NULL;
+	size_t touched_nr = 0, touched_alloc = 0;
+
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		const struct coverage_record *rec = &b->cov->records[r];
+		long f = b->cov_to_file[rec->file];
+		struct file_lines *fl = f >= 0 ? &b->lines[f] : NULL;
+
+		if (!fl || !b->import_context[rec->context])
+			continue;
+		for (size_t k = 0; k < rec->lines_nr; k++) {
+			uint32_t l = rec->lines[k];
+
+			if (l > fl->lines_nr || fl->stamp[l] == stamp)
+				continue;
+			fl->stamp[l] = stamp;
+			note_lines(&b->lr, fl, l, fl->owner[l]);
+			if (!seen[fl->owner[l]]++) {
+				ALLOC_GROW(touched, touched_nr + 1,
+					   touched_alloc);
+				touched[touched_nr++] = fl->owner[l];
+			}
+		}
+	}
+	if (touched_nr > 1)
+		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	b->lr.test_pairs = b->lr.pairs_nr;
+	add_pairs(&b->lr, touched, touched_nr);
+	free(touched);
+	free(seen);
+}
+
+/* The pairs grouped by feature, each group in pair order: *start per feature. */
+static size_t *pairs_by_feature(const struct line_record *lr, size_t features,
+				size_t **start)
+{
+	size_t *order = xmalloc(st_mult(lr->pairs_nr + 1, sizeof(size_t)));
+	size_t *pos = xcalloc(features + 2, sizeof(size_t));
+
+	*start = xcalloc(features + 2, sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		(*start)[lr->pair_feature[p] + 1]++;
+	for (size_t f = 0; f < features; f++)
+		(*start)[f + 1] += (*start)[f];
+	memcpy(pos, *start, (features + 1) * sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		order[pos[lr->pair_feature[p]]++] = p;
+	free(pos);
+	return order;
+}
+
+/* Feature f's evidence from its pairs order[from..to); their patterns into pattern[]. */
+static void build_feature(struct builder *b, size_t f, const size_t *order,
+			  size_t from, size_t to, uint32_t *pattern)
+{
+	const struct line_record *lr = &b->lr;
+	unsigned char *is_import = xcalloc(to - from + 1, 1);
+	struct line_sets ls;
+	uint32_t *pattern_of;
+
+	line_sets_init(&ls, lr->sig_nr[f]);
+	for (size_t i = from; i < to; i++) {
+		size_t p = order[i];
+
+		line_sets_begin(&ls);
+		for (size_t r = lr->pair_run[p]; r < lr->pair_run[p + 1]; r++)
+			line_sets_add_run(&ls, lr->runs[2 * r],
+					  lr->runs[2 * r + 1]);
+		is_import[i - from] = p >= lr->test_pairs;
+	}
+	if (line_evidence_build(&b->m->lines[f], &pattern_of, &ls, is_import))
+		model_lines_release(&b->m->lines[f]);
+	for (size_t i = from; i < to; i++)
+		if (order[i] < lr->test_pairs)
+			pattern[order[i]] = b->m->lines[f].blocks_nr ?
+				pattern_of[i - from] : MODEL_NO_PATTERN;
+	free(pattern_of);
+	free(is_import);
+	line_sets_release(&ls);
+}
+
+/* Build each feature's line evidence and give each test its patterns. */
+static void finish_line_evidence(struct builder *b)
+{
+	struct model *m = b->m;
+	size_t *start, *order = pairs_by_feature(&b->lr, m->features_nr,
+						 &start);
+	uint32_t *next;
+
+	model_lines_alloc(m);
+	model_patterns_block(m, b->lr.test_pairs);
+	for (size_t f = 0; f < m->features_nr; f++)
+		if (start[f] < start[f + 1])	/* something ran it */
+			build_feature(b, f, order, start[f], start[f + 1],
+				      m->patterns_block);
+	next = m->patterns_block;
+	for (size_t t = 0; t < m->tests_nr; t++) {	/* pairs in test order */
+		struct model_test *mt = &m->tests[t];
+		struct covvec_iter it;
+
+		mt->patterns = next;
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0)
+			next++;
+		mt->patterns_nr = (size_t)(next - mt->patterns);
+	}
+	free(order);
+	free(start);
 }
 
 static void add_tests(struct builder *b, uint32_t flag)
@@ -435,6 +665,8 @@ static void add_tests(struct builder *b, uint32_t flag)
 		progress_update(progress, t + 1);
 	}
 	progress_stop(progress);
+	add_import_sets(b);
+	finish_line_evidence(b);
 	free(count);
 	free(order);
 	free(start);
@@ -449,7 +681,15 @@ static void builder_release(struct builder *b)
 		free(b->lines[f].executed);
 		free(b->lines[f].header);
 		free(b->lines[f].stamp);
+		free(b->lines[f].sig);
+		free(b->lines[f].stmt_last);
 	}
+	free(b->lr.sig_nr);
+	free(b->lr.pair_feature);
+	free(b->lr.pair_run);
+	free(b->lr.runs);
+	free(b->lr.keys);
+	free(b->import_context);
 	free(b->lines);
 	for (size_t k = 0; k < b->keys_nr; k++)
 		free(b->keys[k].key);
