@@ -33,6 +33,11 @@ static int update_note(struct sbuf *note, int exists, void *payload)
 		 st->commit_hex);
 	if (exists && model_decode(&current, note->buf, note->len, what) < 0)
 		goto cleanup;
+	if (!exists && !st->ancestor) {	/* nothing to carry: no copy */
+		sbuf_reset(note);
+		ret = model_encode(note, st->fresh);
+		goto cleanup;
+	}
 	(st->partial ? model_carry_forward_partial : model_carry_forward)(
 		&merged, st->fresh, exists ? &current : st->ancestor);
 	sbuf_reset(note);
