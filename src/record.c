@@ -19,16 +19,22 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* What the builder knows of a line of a model file, in one place. */
+struct line_info {
+	uint32_t owner;		/* global feature index */
+	uint32_t stamp;		/* last test (index + 1) that counted it */
+	uint32_t sig;		/* index among its feature's significant
+				   lines, or UINT32_MAX */
+	uint32_t stmt_last;	/* at a statement's first line: its last line */
+	unsigned char executed;	/* 1 if any context ran the line */
+	unsigned char header;	/* 1 on a def's header lines: they run at
+				   import time whether or not it is called */
+};
+
 /* Per model file: which feature owns each line, and scratch marks. */
 struct file_lines {
-	uint32_t *owner;	/* global feature index per line, [1..lines_nr] */
+	struct line_info *line;	/* [1..lines_nr] */
 	size_t lines_nr;
-	unsigned char *executed;	/* 1 if any context ran the line */
-	unsigned char *header;	/* 1 on a def's header lines: they run at
-				   import time whether or not it is called */
-	uint32_t *stamp;	/* last test (index + 1) that counted the line */
-	uint32_t *sig;		/* significant-line index in its feature, or UINT32_MAX */
-	uint32_t *stmt_last;	/* at a statement's first line: its last line */
 };
 
 /*
@@ -47,6 +53,12 @@ struct line_record {
 	size_t runs_nr, runs_alloc;	/* in runs */
 	uint64_t *keys;			/* scratch: feature << 32 | line index */
 	size_t keys_nr, keys_alloc;
+	uint32_t *grouped;		/* scratch: keys' lines by feature */
+	size_t grouped_alloc;
+	size_t *group_at;		/* scratch: a touched feature's first */
+	size_t group_alloc;
+	uint32_t *group_of;		/* scratch: feature -> touched index */
+	size_t group_of_alloc;
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -107,10 +119,8 @@ static void map_coverage_files(struct builder *b, unsigned char *covered)
 static void index_lines(struct builder *b, struct file_lines *fl,
 			const struct feature_map *fm, uint32_t base)
 {
-	fl->sig = xmalloc(st_mult(fm->lines_nr + 1, sizeof(uint32_t)));
-	fl->stmt_last = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
 	for (size_t l = 0; l <= fm->lines_nr; l++)
-		fl->sig[l] = UINT32_MAX;
+		fl->line[l].sig = UINT32_MAX;
 	if (!fm->line_hash)
 		return;
 	for (size_t l = 1; l <= fm->lines_nr; l++) {
@@ -118,8 +128,8 @@ static void index_lines(struct builder *b, struct file_lines *fl,
 
 		if (!fm->line_hash[l])
 			continue;
-		fl->sig[l] = (*n)++;
-		fl->stmt_last[fm->stmt[l]] = (uint32_t)l;
+		fl->line[l].sig = (*n)++;
+		fl->line[fm->stmt[l]].stmt_last = (uint32_t)l;
 	}
 }
 
@@ -139,17 +149,16 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 		model_add_feature(b->m, file, fm->items[k].name,
 				  fm->items[k].kind, fm->items[k].hash, 0);
 	ALLOC_GROW(b->lr.sig_nr, b->m->features_nr + 1, b->lr.sig_alloc);
+	ALLOC_GROW(b->lr.group_of, b->m->features_nr + 1,
+		   b->lr.group_of_alloc);
 	memset(b->lr.sig_nr + base, 0, (fm->nr + 1) * sizeof(uint32_t));
 	fl->lines_nr = fm->lines_nr;
-	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
-	fl->executed = xcalloc(fm->lines_nr + 1, 1);
-	fl->stamp = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
-	fl->header = xcalloc(fm->lines_nr + 1, 1);
+	fl->line = xcalloc(st_add(fm->lines_nr, 1), sizeof(*fl->line));
 	for (size_t l = 1; l <= fm->lines_nr; l++) {
 		const struct feature_span *f = &fm->items[fm->owner[l]];
 
-		fl->owner[l] = base + fm->owner[l];
-		fl->header[l] = f->kind == FEATURE_FUNCTION &&
+		fl->line[l].owner = base + fm->owner[l];
+		fl->line[l].header = f->kind == FEATURE_FUNCTION &&
 				(!f->body_line || l < f->body_line);
 	}
 	index_lines(b, fl, fm, base);
@@ -351,8 +360,8 @@ static void mark_import_time(struct builder *b, const struct file_lines *fl,
 	for (size_t i = 0; i < rec->lines_nr; i++) {
 		uint32_t l = rec->lines[i];
 
-		if (l && l <= fl->lines_nr && !fl->header[l])
-			b->m->features[fl->owner[l]].import_time = 1;
+		if (l && l <= fl->lines_nr && !fl->line[l].header)
+			b->m->features[fl->line[l].owner].import_time = 1;
 	}
 }
 
@@ -368,7 +377,7 @@ static void mark_executed(struct builder *b)
 		fl = &b->lines[f];
 		for (size_t i = 0; i < rec->lines_nr; i++)
 			if (rec->lines[i] <= fl->lines_nr)
-				fl->executed[rec->lines[i]] = 1;
+				fl->line[rec->lines[i]].executed = 1;
 		if (!*b->cov->contexts.items[rec->context])
 			mark_import_time(b, fl, rec);
 	}
@@ -376,8 +385,8 @@ static void mark_executed(struct builder *b)
 		struct file_lines *fl = &b->lines[f];
 
 		for (size_t l = 1; l <= fl->lines_nr; l++)
-			if (fl->executed[l])
-				b->m->features[fl->owner[l]].lines++;
+			if (fl->line[l].executed)
+				b->m->features[fl->line[l].owner].lines++;
 	}
 }
 
@@ -418,21 +427,16 @@ static int cmp_u32(const void *a, const void *b)
 static void note_lines(struct line_record *lr, const struct file_lines *fl,
 		       uint32_t l, uint32_t feat)
 {
-	uint32_t last = fl->stmt_last[l] > l ? fl->stmt_last[l] : l;
+	uint32_t end = fl->line[l].stmt_last;
+	uint32_t last = end > l ? end : l;
 
 	for (uint32_t k = l; k <= last && k <= fl->lines_nr; k++) {
-		if (fl->sig[k] == UINT32_MAX || fl->owner[k] != feat)
+		if (fl->line[k].sig == UINT32_MAX || fl->line[k].owner != feat)
 			continue;
 		ALLOC_GROW(lr->keys, lr->keys_nr + 1, lr->keys_alloc);
-		lr->keys[lr->keys_nr++] = (uint64_t)feat << 32 | fl->sig[k];
+		lr->keys[lr->keys_nr++] = (uint64_t)feat << 32 |
+					  fl->line[k].sig;
 	}
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /* Append a run [start, end) to the last pair, merging touching runs. */
@@ -450,30 +454,64 @@ static void add_run(struct line_record *lr, uint32_t start, uint32_t end)
 }
 
 /*
+ * The noted line indexes grouped by touched feature, in the order they
+ * came (a counting sort: no comparison sort of every test's lines);
+ * group i is grouped[group_at[i]..group_at[i + 1]).
+ */
+static void group_keys(struct line_record *lr, const uint32_t *touched,
+		       size_t touched_nr)
+{
+	uint32_t *group_of = lr->group_of;
+	size_t *at;
+
+	ALLOC_GROW(lr->grouped, lr->keys_nr + 1, lr->grouped_alloc);
+	ALLOC_GROW(lr->group_at, touched_nr + 2, lr->group_alloc);
+	at = lr->group_at;
+	memset(at, 0, (touched_nr + 2) * sizeof(*at));
+	for (size_t i = 0; i < touched_nr; i++)
+		group_of[touched[i]] = (uint32_t)i;
+	for (size_t k = 0; k < lr->keys_nr; k++)
+		at[group_of[lr->keys[k] >> 32] + 2]++;
+	for (size_t i = 2; i < touched_nr + 2; i++)
+		at[i] += at[i - 1];
+	for (size_t k = 0; k < lr->keys_nr; k++)
+		lr->grouped[at[group_of[lr->keys[k] >> 32] + 1]++] =
+			(uint32_t)lr->keys[k];
+}
+
+/* Sort n line indexes: most come sorted already, from one record. */
+static void sort_lines(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1] > v[i]) {
+			qsort(v, n, sizeof(*v), cmp_u32);
+			return;
+		}
+}
+
+/*
  * One new pair per touched feature (sorted) from the noted lines, in that
  * order; empties the notes.
  */
 static void add_pairs(struct line_record *lr, const uint32_t *touched,
 		      size_t touched_nr)
 {
-	size_t k = 0;
-
-	if (lr->keys_nr > 1)
-		qsort(lr->keys, lr->keys_nr, sizeof(*lr->keys), cmp_u64);
 	ALLOC_GROW(lr->pair_feature, lr->pairs_nr + touched_nr + 1,
 		   lr->pairs_alloc);
 	ALLOC_GROW(lr->pair_run, lr->pairs_nr + touched_nr + 2,
 		   lr->pair_run_alloc);
+	if (touched_nr)
+		group_keys(lr, touched, touched_nr);
 	for (size_t i = 0; i < touched_nr; i++) {
+		uint32_t *v = lr->grouped + lr->group_at[i];
+		size_t n = lr->group_at[i + 1] - lr->group_at[i];
+
 		lr->pair_feature[lr->pairs_nr] = touched[i];
 		lr->pair_run[lr->pairs_nr++] = lr->runs_nr;
-		for (; k < lr->keys_nr && lr->keys[k] >> 32 <= touched[i]; k++) {
-			uint32_t line = (uint32_t)lr->keys[k];
-
-			if (lr->keys[k] >> 32 == touched[i] &&
-			    (k == 0 || lr->keys[k - 1] != lr->keys[k]))
-				add_run(lr, line, line + 1);
-		}
+		sort_lines(v, n);
+		for (size_t k = 0; k < n; k++)
+			if (!k || v[k - 1] != v[k])
+				add_run(lr, v[k], v[k] + 1);
 	}
 	lr->pair_run[lr->pairs_nr] = lr->runs_nr;
 	lr->keys_nr = 0;
@@ -499,10 +537,10 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 		for (size_t k = 0; k < rec->lines_nr; k++) {
 			uint32_t l = rec->lines[k], feat;
 
-			if (l > fl->lines_nr || fl->stamp[l] == t + 1)
+			if (l > fl->lines_nr || fl->line[l].stamp == t + 1)
 				continue;
-			fl->stamp[l] = (uint32_t)t + 1;
-			feat = fl->owner[l];
+			fl->line[l].stamp = (uint32_t)t + 1;
+			feat = fl->line[l].owner;
 			note_lines(&b->lr, fl, l, feat);
 			if (!count[feat]++) {
 				ALLOC_GROW(touched, touched_nr + 1,
@@ -544,14 +582,14 @@ static void add_import_sets(struct builder *b)
 		for (size_t k = 0; k < rec->lines_nr; k++) {
 			uint32_t l = rec->lines[k];
 
-			if (l > fl->lines_nr || fl->stamp[l] == stamp)
+			if (l > fl->lines_nr || fl->line[l].stamp == stamp)
 				continue;
-			fl->stamp[l] = stamp;
-			note_lines(&b->lr, fl, l, fl->owner[l]);
-			if (!seen[fl->owner[l]]++) {
+			fl->line[l].stamp = stamp;
+			note_lines(&b->lr, fl, l, fl->line[l].owner);
+			if (!seen[fl->line[l].owner]++) {
 				ALLOC_GROW(touched, touched_nr + 1,
 					   touched_alloc);
-				touched[touched_nr++] = fl->owner[l];
+				touched[touched_nr++] = fl->line[l].owner;
 			}
 		}
 	}
@@ -677,18 +715,16 @@ static void add_tests(struct builder *b, uint32_t flag)
 static void builder_release(struct builder *b)
 {
 	for (size_t f = 0; b->lines && f < b->m->files_nr; f++) {
-		free(b->lines[f].owner);
-		free(b->lines[f].executed);
-		free(b->lines[f].header);
-		free(b->lines[f].stamp);
-		free(b->lines[f].sig);
-		free(b->lines[f].stmt_last);
+		free(b->lines[f].line);
 	}
 	free(b->lr.sig_nr);
 	free(b->lr.pair_feature);
 	free(b->lr.pair_run);
 	free(b->lr.runs);
 	free(b->lr.keys);
+	free(b->lr.grouped);
+	free(b->lr.group_at);
+	free(b->lr.group_of);
 	free(b->import_context);
 	free(b->lines);
 	for (size_t k = 0; k < b->keys_nr; k++)
