@@ -547,19 +547,14 @@ static void walk_lines(struct fm_parser *p)
 	assign(p, (uint32_t)p->lines_nr, 0);
 }
 
-static void hash_line(struct fm_parser *p, uint32_t l)
+/* Add the normalized code of line l to h (see hash_line()). */
+static uint64_t hash_code(const struct fm_parser *p, uint32_t l,
+			  const struct pfeat *f, uint64_t h)
 {
 	const struct py_line *ln = &p->lines[l - 1];
-	struct pfeat *f = &p->feat[p->owner[l]];
 	const char *s = p->buf + ln->off;
 	size_t n = ln->end - ln->off;
-	uint64_t h;
 
-	if (f->body && l >= f->body && !f->header_done) {
-		f->header_hash = f->hash;
-		f->header_done = 1;
-	}
-	h = f->hash;
 	if (ln->flags & LN_IN_STR) {
 		const char *base = p->buf + f->base_off;
 		size_t m = 0;
@@ -574,7 +569,7 @@ static void hash_line(struct fm_parser *p, uint32_t l)
 		} else {
 			h = fnv_add(h, "s", 1);
 		}
-	} else if (ln->flags & LN_CODE) {
+	} else {
 		uint32_t col;
 		size_t ind = line_indent(p->buf, ln, &col);
 
@@ -587,11 +582,40 @@ static void hash_line(struct fm_parser *p, uint32_t l)
 		}
 		s += ind;
 		n -= ind;
-	} else {
-		return;
 	}
 	h = fnv_add(h, s, n);
-	f->hash = fnv_add(h, "\n", 1);
+	return fnv_add(h, "\n", 1);
+}
+
+/* Chain a code line into its owner's hash and give it its own line hash. */
+static void hash_line(struct fm_parser *p, uint32_t l, uint64_t *line_hash)
+{
+	struct pfeat *f = &p->feat[p->owner[l]];
+
+	if (!(p->lines[l - 1].flags & LN_CODE))
+		return;
+	if (f->body && l >= f->body && !f->header_done) {
+		f->header_hash = f->hash;
+		f->header_done = 1;
+	}
+	f->hash = hash_code(p, l, f, f->hash);
+	line_hash[l] = hash_code(p, l, f, FNV_OFFSET) | 1;
+}
+
+/* The first line of each code line's logical line. */
+static void mark_statements(const struct fm_parser *p, uint32_t *stmt)
+{
+	uint32_t start = 0;
+
+	for (uint32_t l = 1; l <= p->lines_nr; l++) {
+		uint8_t flags = p->lines[l - 1].flags;
+
+		if (!(flags & LN_CODE))
+			continue;
+		if ((flags & LN_LOGICAL) || !start)
+			start = l;
+		stmt[l] = start;
+	}
 }
 
 /* ---- results ------------------------------------------------------------- */
@@ -726,8 +750,11 @@ static void parse_python(struct feature_map *out, const char *buf, size_t len)
 		    p.lines_nr ? 1 : 0, 0);
 	walk_lines(&p);
 	p.feat[0].last = (uint32_t)p.lines_nr;
+	out->line_hash = xcalloc(st_add(p.lines_nr, 1), sizeof(uint64_t));
+	out->stmt = xcalloc(st_add(p.lines_nr, 1), sizeof(uint32_t));
 	for (uint32_t l = 1; l <= p.lines_nr; l++)
-		hash_line(&p, l);
+		hash_line(&p, l, out->line_hash);
+	mark_statements(&p, out->stmt);
 	finish_features(&p, out);
 	unique_imports(&out->imports);
 	parser_release(&p);
@@ -784,6 +811,25 @@ int features_parse(struct feature_map *out, const char *path, const char *buf,
 	return 0;
 }
 
+size_t feature_map_sig_lines(const struct feature_map *map, size_t k,
+			     uint32_t **lines)
+{
+	const struct feature_span *f = &map->items[k];
+	size_t nr = 0, alloc = 0;
+
+	*lines = NULL;
+	if (!map->line_hash)
+		return 0;
+	for (uint32_t l = f->first_line; l && l <= f->last_line &&
+	     l <= map->lines_nr; l++) {
+		if (map->owner[l] != k || !map->line_hash[l])
+			continue;
+		ALLOC_GROW(*lines, nr + 1, alloc);
+		(*lines)[nr++] = l;
+	}
+	return nr;
+}
+
 long feature_map_find(const struct feature_map *map, const char *name)
 {
 	return sorted_find_str(map->items, map->nr, sizeof(*map->items),
@@ -798,6 +844,10 @@ void feature_map_release(struct feature_map *map)
 		free(map->items[i].name);
 	free(map->items);
 	free(map->owner);
+	free(map->line_hash);
+	free(map->stmt);
+	map->line_hash = NULL;
+	map->stmt = NULL;
 	strlist_release(&map->imports);
 	map->items = NULL;
 	map->nr = map->alloc = 0;

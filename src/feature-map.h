@@ -33,6 +33,16 @@ struct feature_map {
 	 * "\n", "\r\n" or a lone "\r", other files' lines at "\n". */
 	uint32_t *owner;
 	size_t lines_nr;
+	/*
+	 * Python only (NULL otherwise), for 1 <= l <= lines_nr: line_hash[l]
+	 * is a non-zero hash of the code of a significant line (one holding a
+	 * token other than a comment or a line end: the lines a feature's body
+	 * hash covers), 0 for the others; stmt[l] is the first line of the
+	 * logical line (statement) a significant line belongs to, else 0. The
+	 * k-th significant line a feature owns is stable while its hash is.
+	 */
+	uint64_t *line_hash;
+	uint32_t *stmt;
 	/* Modules this file imports, as written but absolute where possible:
 	 * "os.path", "pkg.mod", and for "from pkg.mod import name" both
 	 * "pkg.mod" and "pkg.mod.name"; relative imports keep their leading
@@ -42,7 +52,7 @@ struct feature_map {
 	struct strlist imports;
 };
 
-#define FEATURE_MAP_INIT { NULL, 0, 0, NULL, 0, STRLIST_INIT }
+#define FEATURE_MAP_INIT { .items = NULL, .imports = STRLIST_INIT }
 
 /* 1 if path names a Python source file (".py" or ".pyi"). */
 int features_is_python(const char *path);
@@ -57,6 +67,13 @@ int features_is_python(const char *path);
  */
 int features_parse(struct feature_map *out, const char *path, const char *buf,
 		   size_t len);
+
+/*
+ * The significant lines feature k of map owns, in order, into *lines (a
+ * malloc'ed array, NULL when none); returns how many. 0 for non-Python.
+ */
+size_t feature_map_sig_lines(const struct feature_map *map, size_t k,
+			     uint32_t **lines);
 
 /* Index of the feature called name in map, or -1. */
 long feature_map_find(const struct feature_map *map, const char *name);

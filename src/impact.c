@@ -8,6 +8,8 @@
 #include "feature-map.h"
 #include "glob.h"
 #include "impact.h"
+#include "coverage-vector.h"
+#include "line-evidence.h"
 #include "model.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -22,6 +24,7 @@ struct ctx {
 	size_t *importers_nr;
 	/* both sides of the file being compared */
 	const struct feature_map *old_map, *new_map;
+	int no_lines;		/* a changed function, a model without line evidence */
 };
 
 const struct impact_reach impact_reach_body = { 1.0f, 0.3f, 0.08f, 0.02f };
@@ -378,6 +381,238 @@ static const struct impact_reach *reach_of(const struct ctx *c, long feat,
 	return header_changed(c, span->name) ? &impact_reach_header : NULL;
 }
 
+/* ---------------------------------------------------------------- lines */
+
+/* The significant-line hashes of feature k of map: *nr of them. */
+static uint64_t *sig_hashes(const struct feature_map *map, size_t k,
+			    size_t *nr)
+{
+	uint32_t *lines;
+	uint64_t *h;
+
+	*nr = feature_map_sig_lines(map, k, &lines);
+	h = xmalloc(st_mult(*nr + 1, sizeof(uint64_t)));
+	for (size_t i = 0; i < *nr; i++)
+		h[i] = map->line_hash[lines[i]];
+	free(lines);
+	return h;
+}
+
+/*
+ * Weights of the base version's lines (a, an of them) moved onto the
+ * model's version of feature feat, read from the model's blob of its
+ * file: n lines. NULL with *why when that version cannot be had.
+ */
+static double *through_model_version(struct ctx *c, long feat,
+				     const uint64_t *a, size_t an,
+				     const double *wa, uint32_t n,
+				     const char **why)
+{
+	const struct model_feature *mf = &c->m->features[feat];
+	const struct model_file *file = &c->m->files[mf->file];
+	struct feature_map fm = FEATURE_MAP_INIT;
+	struct sbuf src = SBUF_INIT;
+	uint64_t *mh = NULL;
+	long *match = xmalloc(st_mult(an + 1, sizeof(long)));
+	double *wm = NULL;
+	size_t mn = 0;
+	long k;
+
+	*why = "the model's version of the function cannot be read";
+	if (!c->o->read_blob ||
+	    c->o->read_blob(&src, file->blob, c->o->blob_payload) < 0 ||
+	    features_parse(&fm, file->path, src.buf, src.len) < 0 ||
+	    (k = feature_map_find(&fm, mf->name)) < 0 ||
+	    fm.items[k].hash != mf->hash)
+		goto done;
+	mh = sig_hashes(&fm, (size_t)k, &mn);
+	*why = "the function changed too much since the model";
+	if (mn != n || line_align(match, a, an, mh, mn))
+		goto done;
+	wm = xcalloc(n + 1, sizeof(double));
+	line_weights_transfer(wm, n, wa, match, an);
+done:
+	free(mh);
+	free(match);
+	feature_map_release(&fm);
+	sbuf_release(&src);
+	return wm;
+}
+
+/*
+ * The change's weight on each significant line of the model's version of
+ * feature feat (old is the base side, new the target side). NULL with
+ * *why when the change cannot be placed.
+ */
+static double *model_line_weights(struct ctx *c, long feat,
+				  const struct feature_map *old, size_t oi,
+				  const struct feature_map *new, size_t ni,
+				  const char **why)
+{
+	uint32_t n = line_evidence_lines(&c->m->lines[feat]);
+	size_t an, bn;
+	uint64_t *a = sig_hashes(old, oi, &an), *b = sig_hashes(new, ni, &bn);
+	long *match = xmalloc(st_mult(an + 1, sizeof(long)));
+	double *wa = xcalloc(an + 1, sizeof(double)), *wm = NULL;
+
+	*why = "the change is too large to align";
+	if (line_align(match, a, an, b, bn))
+		goto done;
+	line_change_weights(wa, match, an, bn);
+	if (c->m->features[feat].hash != old->items[oi].hash) {
+		wm = through_model_version(c, feat, a, an, wa, n, why);
+	} else if (an == n) {
+		wm = wa;
+		wa = NULL;
+	} else {
+		*why = "the model's lines do not match";
+	}
+done:
+	free(a);
+	free(b);
+	free(match);
+	free(wa);
+	return wm;
+}
+
+/* Blocks of ev that some test ran (not only the empty context). */
+static unsigned char *blocks_ran(const struct model_lines *ev)
+{
+	size_t bytes = MODEL_LINES_BYTES(ev->blocks_nr);
+	unsigned char *ran = xcalloc(bytes + 1, 1);
+
+	for (uint32_t p = 0; p < ev->patterns_nr; p++)
+		for (size_t i = 0; i < bytes; i++)
+			ran[i] |= ev->patterns[p * bytes + i];
+	return ran;
+}
+
+/* A slot per changed block some test ran; the function keeps a share. */
+static int add_block_slots(struct ctx *c, long feat, const double *bw,
+			   const char *path, const char *name)
+{
+	const struct model_lines *ev = &c->m->lines[feat];
+	struct impact_slot *fs = &c->imp->slots[c->imp->feature_slot[feat]];
+	unsigned char *ran = blocks_ran(ev);
+	struct impact_lines *il;
+	double total = 0, w = fs->weight;
+	struct sbuf label = SBUF_INIT;
+
+	for (uint32_t b = 0; b < ev->blocks_nr; b++)
+		if (ran[b / 8] >> (b % 8) & 1)
+			total += bw[b];
+	if (!total) {
+		free(ran);
+		return -1;
+	}
+	fs->weight = w * IMPACT_FEATURE_SHARE;
+	ALLOC_GROW(c->imp->lines, c->imp->lines_nr + 1, c->imp->lines_alloc);
+	il = &c->imp->lines[c->imp->lines_nr++];
+	il->feature = feat;
+	il->block_slot = xmalloc(st_mult(ev->blocks_nr, sizeof(uint32_t)));
+	for (uint32_t b = 0; b < ev->blocks_nr; b++) {
+		long slot;
+
+		il->block_slot[b] = UINT32_MAX;
+		if (!(ran[b / 8] >> (b % 8) & 1) || !bw[b])
+			continue;
+		sbuf_reset(&label);
+		sbuf_addf(&label, "%s [block %u]", name, b + 1);
+		slot = add_slot(c, SLOT_LINES, -1, 1, path, label.buf);
+		c->imp->slots[slot].weight = w * (1 - IMPACT_FEATURE_SHARE) *
+					     bw[b] / total;
+		il->block_slot[b] = (uint32_t)slot;
+	}
+	sbuf_release(&label);
+	free(ran);
+	return 0;
+}
+
+/*
+ * Place a changed function's lines on the model's line evidence: the
+ * tests that ran the changed blocks cover their slots. Where that fails,
+ * the function's slot stays whole (the feature-level signal): say why.
+ */
+static void place_lines(struct ctx *c, const char *path,
+			const struct feature_map *old, size_t oi,
+			const struct feature_map *new, size_t ni)
+{
+	const char *name = old->items[oi].name, *why;
+	long mfile = model_find_file(c->m, path), feat;
+	double *wm, *bw;
+	const struct model_lines *ev;
+
+	feat = mfile < 0 ? -1 :
+		model_find_feature(c->m, (uint32_t)mfile, name);
+	if (feat < 0 || old->items[oi].kind != FEATURE_FUNCTION ||
+	    c->imp->feature_slot[feat] < 0)
+		return;
+	if (!c->m->lines) {	/* format 1: said once, by impact_analyze() */
+		c->no_lines = 1;
+		return;
+	}
+	ev = &c->m->lines[feat];
+	if (!ev->blocks_nr) {
+		note(c->imp, "no line evidence in the model, function-level "
+		     "signal", path, name);
+		return;
+	}
+	if (!(wm = model_line_weights(c, feat, old, oi, new, ni, &why))) {
+		struct sbuf sb = SBUF_INIT;
+
+		sbuf_addf(&sb, "%s, function-level signal", why);
+		note(c->imp, sb.buf, path, name);
+		sbuf_release(&sb);
+		return;
+	}
+	bw = xcalloc(ev->blocks_nr + 1, sizeof(double));
+	for (uint32_t j = 0; j < line_evidence_lines(ev); j++)
+		bw[line_evidence_block(ev, j)] += wm[j];
+	if (add_block_slots(c, feat, bw, path, name))
+		note(c->imp, "no test ran the changed lines, function-level "
+		     "signal", path, name);
+	free(bw);
+	free(wm);
+}
+
+/* The tests whose pattern holds a changed block cover its slot. */
+static void cover_blocks(struct ctx *c)
+{
+	const struct model *m = c->m;
+	long *at;
+
+	if (!c->imp->lines_nr)
+		return;
+	at = xmalloc(st_mult(m->features_nr + 1, sizeof(long)));
+	for (size_t f = 0; f < m->features_nr; f++)
+		at[f] = -1;
+	for (size_t i = 0; i < c->imp->lines_nr; i++)
+		at[c->imp->lines[i].feature] = (long)i;
+	for (size_t t = 0; t < m->tests_nr; t++) {
+		const struct model_test *mt = &m->tests[t];
+		struct covvec_iter it;
+
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		for (size_t k = 0; covvec_iter_next(&it) > 0; k++) {
+			const struct impact_lines *il;
+			const struct model_lines *ev;
+			uint32_t p = k < mt->patterns_nr ? mt->patterns[k] :
+				MODEL_NO_PATTERN;
+
+			if (at[it.feature] < 0 || p == MODEL_NO_PATTERN)
+				continue;
+			il = &c->imp->lines[at[it.feature]];
+			ev = &m->lines[it.feature];
+			for (uint32_t b = 0; b < ev->blocks_nr; b++)
+				if (il->block_slot[b] != UINT32_MAX &&
+				    line_pattern_has(ev, p, b))
+					add_extra(c->imp, t, il->block_slot[b],
+						  1.0f);
+		}
+	}
+	free(at);
+}
+
 /* ---------------------------------------------------------------- features */
 
 static uint32_t lines_in(const struct line_range *r, size_t nr, uint32_t first,
@@ -507,6 +742,9 @@ static void compare_files(struct ctx *c, const struct file_change *fc,
 		feature_changed(c, fc, k >= 0 ? &new->items[k] : s, w,
 				k < 0 && !still_defined(new, s->name),
 				test_file);
+		if (k >= 0 && !test_file)
+			place_lines(c, fc->old_path ? fc->old_path :
+				    fc->new_path, old, i, new, (size_t)k);
 	}
 	for (size_t k = 0; k < new->nr; k++) {
 		const struct feature_span *n = &new->items[k];
@@ -586,7 +824,7 @@ int impact_analyze(struct impact *out, const struct model *m,
 		   const struct change_set *changes,
 		   const struct impact_options *o)
 {
-	struct ctx c = { .imp = out, .m = m, .o = o };
+	struct ctx c = { .imp = out, .m = m, .o = o, .no_lines = 0 };
 	int ret = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -616,6 +854,11 @@ int impact_analyze(struct impact *out, const struct model *m,
 		}
 		ret = analyze_file(&c, fc);
 	}
+	if (!ret)
+		cover_blocks(&c);
+	if (c.no_lines)
+		note(out, "the model has no line evidence (format 1), "
+		     "function-level signals", "changed functions", NULL);
 	if (c.importers) {
 		for (size_t f = 0; f < m->files_nr; f++)
 			free(c.importers[f]);
@@ -639,6 +882,9 @@ void impact_release(struct impact *imp)
 	free(imp->removed);
 	strlist_release(&imp->new_tests);
 	strlist_release(&imp->notes);
+	for (size_t i = 0; i < imp->lines_nr; i++)
+		free(imp->lines[i].block_slot);
+	free(imp->lines);
 	memset(imp, 0, sizeof(*imp));
 	imp->global_slot = -1;
 }

@@ -34,7 +34,13 @@ enum slot_kind {
 	SLOT_FEATURE,	/* a changed feature of the model */
 	SLOT_GLOBAL,	/* a path that affects every test changed */
 	SLOT_HELPER,	/* a non-test part of a test file changed */
+	SLOT_LINES,	/* a changed block of a feature's lines (line evidence) */
 };
+
+/* Share of a changed function's weight left on the function as a whole
+ * when its line evidence places the change: the rest goes to the changed
+ * blocks, covered by the tests that ran them. */
+#define IMPACT_FEATURE_SHARE 0.25
 
 /* One unit of change signal the selection tries to cover. */
 struct impact_slot {
@@ -51,10 +57,21 @@ struct impact_extra {
 	float a;
 };
 
+/* The slots of a changed function's blocks (SLOT_LINES). */
+struct impact_lines {
+	long feature;
+	uint32_t *block_slot;	/* per block of its model_lines: slot or UINT32_MAX */
+};
+
 struct impact_options {
 	const struct strlist *global_paths;	/* globs */
 	const struct strlist *ignore_paths;	/* globs */
 	const struct strlist *test_patterns;	/* globs */
+	/* Read a blob by hex id (the model's version of a file), or NULL:
+	 * line evidence of a function changed since the model is then not
+	 * used. Returns 0, or -1 (not an error: the feature falls back). */
+	int (*read_blob)(struct sbuf *out, const char *hex, void *payload);
+	void *blob_payload;
 };
 
 struct impact {
@@ -68,6 +85,9 @@ struct impact {
 	unsigned char *removed;		/* per model test: gone from the target */
 	struct strlist new_tests;	/* ids of tests the model does not know */
 	struct strlist notes;		/* verbose lines: binary, deleted, ... */
+	/* per changed function with line evidence: its block slots */
+	struct impact_lines *lines;
+	size_t lines_nr, lines_alloc;
 	size_t files_changed, features_changed;
 };
 

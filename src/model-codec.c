@@ -7,6 +7,7 @@
 #include <msgpack.h>
 #include "hex.h"
 #include "model-codec.h"
+#include "model-codec-lines.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -108,7 +109,8 @@ static int check_model(const struct model *m)
 		if (check_str(m->flags[i].name) ||
 		    check_hex(m->flags[i].commit))
 			return -1;
-	return check_files(m) || check_features(m) || check_tests(m) ? -1 : 0;
+	return check_files(m) || check_features(m) || check_tests(m) ||
+	       lines_check(m) ? -1 : 0;
 }
 
 /* msgpack-c's write callback; sbuf_add() cannot fail (xalloc dies). */
@@ -383,7 +385,7 @@ int model_encode(struct sbuf *out, const struct model *m)
 	if (check_model(m))
 		return -1;
 	msgpack_packer_init(&pk, out, sbuf_write);
-	msgpack_pack_map(&pk, 7);
+	msgpack_pack_map(&pk, m->lines ? 8 : 7);
 	pack_cstr(&pk, "covopt");
 	msgpack_pack_uint32(&pk, COVOPT_MODEL_VERSION);
 	pack_cstr(&pk, "commit");
@@ -398,6 +400,10 @@ int model_encode(struct sbuf *out, const struct model *m)
 	pack_tests(&pk, &col, m);
 	pack_cstr(&pk, "import_time");
 	pack_import_time(&pk, &col, m);
+	if (m->lines) {
+		pack_cstr(&pk, "lines");
+		lines_pack(&pk, m);
+	}
 	sbuf_release(&col);
 	return 0;
 }
@@ -1130,8 +1136,10 @@ static int decode_flags(struct decoder *d, const msgpack_object *o)
 }
 
 static const char *const section_keys[] = { "commit", "flags", "files",
-					    "features", "tests" };
+					    "features", "tests", "lines" };
 #define NR_SECTIONS (sizeof(section_keys) / sizeof(section_keys[0]))
+/* Sections from this one on are optional ("lines": format 2). */
+#define NR_REQUIRED 5
 
 /* The version comes first: a newer model may not match our schema at all. */
 static int check_version(const struct decoder *d, const msgpack_object *root)
@@ -1180,7 +1188,7 @@ static int find_sections(const struct decoder *d, const msgpack_object *root,
 			break;
 		}
 	}
-	for (size_t s = 0; s < NR_SECTIONS; s++)
+	for (size_t s = 0; s < NR_REQUIRED; s++)
 		if (!val[s])
 			return error("%s: bad model: missing key '%s'",
 				     d->what, section_keys[s]);
@@ -1250,8 +1258,10 @@ static int decode_root(struct decoder *d, const msgpack_object *root)
 			     d->what);
 	if (decode_flags(d, val[1]))
 		return -1;
-	return decode_columns(d, val[2], val[3], val[4]) ||
-	       decode_import_time(d, root) ? -1 : 0;
+	if (decode_columns(d, val[2], val[3], val[4]) ||
+	    decode_import_time(d, root))
+		return -1;
+	return val[5] ? lines_decode(d->m, val[5], d->what) : 0;
 }
 
 int model_decode(struct model *out, const void *buf, size_t len,

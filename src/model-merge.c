@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model-merge.h"
+#include "model-merge-lines.h"
 #include "coverage-vector.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -50,11 +51,21 @@ void model_copy(struct model *out, const struct model *src)
 	}
 	for (size_t i = 0; i < src->tests_nr; i++) {
 		const struct model_test *t = &src->tests[i];
+		uint32_t at = model_add_test(out, t->id, t->flag, t->cost,
+					     t->outcome, t->history,
+					     dup_bytes(t->signals,
+						       t->signals_len),
+					     t->signals_len);
+		struct model_test *n = &out->tests[at];
 
-		model_add_test(out, t->id, t->flag, t->cost, t->outcome,
-			       t->history,
-			       dup_bytes(t->signals, t->signals_len),
-			       t->signals_len);
+		n->patterns_nr = t->patterns_nr;
+		n->patterns = (uint32_t *)dup_bytes((const unsigned char *)
+				t->patterns, t->patterns_nr * sizeof(uint32_t));
+	}
+	if (src->lines) {
+		model_lines_alloc(out);
+		for (size_t i = 0; i < src->features_nr; i++)
+			model_lines_copy(&out->lines[i], &src->lines[i]);
 	}
 }
 
@@ -169,6 +180,7 @@ static void keep_import_time(struct model *out, const struct model *base,
 static void carry(struct model *out, const struct model *fresh,
 		  const struct model *base, int partial)
 {
+	struct lines_rebuild rb;
 	long *map;
 	long *flag_map;
 
@@ -180,20 +192,30 @@ static void carry(struct model *out, const struct model *fresh,
 	map = map_features(fresh, base);
 	if (partial)
 		keep_import_time(out, base, map);
+	lines_rebuild_init(&rb, out);
+	lines_rebuild_source(&rb, fresh, NULL);
+	for (size_t i = 0; i < out->tests_nr; i++)
+		lines_rebuild_test(&rb, &out->tests[i], fresh, &fresh->tests[i],
+				   NULL);
 	for (size_t i = 0; i < base->tests_nr; i++) {
 		const struct model_test *t = &base->tests[i];
 		unsigned char *sig;
 		size_t len;
+		uint32_t at;
 
 		if (flag_map[t->flag] < 0 || model_find_test(fresh, t->id) >= 0)
 			continue;
 		sig = remap_signals(t, map, &len);
-		model_add_test(out, t->id, (uint32_t)flag_map[t->flag],
-			       t->cost, t->outcome, t->history, sig, len);
+		at = model_add_test(out, t->id, (uint32_t)flag_map[t->flag],
+				    t->cost, t->outcome, t->history, sig, len);
+		lines_rebuild_test(&rb, &out->tests[at], base, t, map);
 	}
+	if (out->tests_nr > fresh->tests_nr)	/* base's run still speaks */
+		lines_rebuild_source(&rb, base, map);
 	if (out->tests_nr > 1)
 		qsort(out->tests, out->tests_nr, sizeof(*out->tests),
 		      cmp_test);
+	lines_rebuild_finish(&rb);
 	free(map);
 	free(flag_map);
 }
@@ -376,21 +398,24 @@ static void merge_features(struct model *out, const struct model *a,
 }
 
 static void add_test(struct model *out, const struct model_test *t,
-		     const struct side_map *map)
+		     const struct side_map *map, struct lines_rebuild *rb,
+		     const struct model *src)
 {
 	unsigned char *sig;
 	size_t len;
+	uint32_t at;
 
 	sig = remap_signals(t, map->feature, &len);
-	model_add_test(out, t->id, (uint32_t)map->flag[t->flag], t->cost,
-		       t->outcome, t->history, sig, len);
+	at = model_add_test(out, t->id, (uint32_t)map->flag[t->flag], t->cost,
+			    t->outcome, t->history, sig, len);
+	lines_rebuild_test(rb, &out->tests[at], src, t, map->feature);
 }
 
 /* Tests by id: each comes with its flag's winning side; an id both
  * sides bring goes to the side whose flag wins. */
 static void merge_tests(struct model *out, const struct model *a,
 			const struct side_map *ma, const struct model *b,
-			const struct side_map *mb)
+			const struct side_map *mb, struct lines_rebuild *rb)
 {
 	size_t i = 0, j = 0;
 
@@ -407,9 +432,9 @@ static void merge_tests(struct model *out, const struct model *a,
 			use_x = flag_beats(a, &a->flags[x->flag], b,
 					   &b->flags[y->flag]);
 		if (use_x)
-			add_test(out, x, ma);
+			add_test(out, x, ma, rb, a);
 		else if (use_y)
-			add_test(out, y, mb);
+			add_test(out, y, mb, rb, b);
 		i += c <= 0;
 		j += c >= 0;
 	}
@@ -419,6 +444,7 @@ int model_merge(struct model *out, const struct model *a,
 		       const struct model *b)
 {
 	struct side_map ma, mb;
+	struct lines_rebuild rb;
 	int ret;
 
 	side_map_init(&ma, a);
@@ -428,7 +454,11 @@ int model_merge(struct model *out, const struct model *a,
 	merge_flags(out, a, &ma, b, &mb);
 	merge_files(out, a, &ma, b, &mb);
 	merge_features(out, a, &ma, b, &mb);
-	merge_tests(out, a, &ma, b, &mb);
+	lines_rebuild_init(&rb, out);
+	lines_rebuild_source(&rb, a, ma.feature);
+	lines_rebuild_source(&rb, b, mb.feature);
+	merge_tests(out, a, &ma, b, &mb, &rb);
+	lines_rebuild_finish(&rb);
 	ret = model_validate(out, "merged model");
 	side_map_release(&ma);
 	side_map_release(&mb);

@@ -41,13 +41,71 @@ void model_release(struct model *m)
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		free_item(m, m->tests[i].id);
 		free_item(m, m->tests[i].signals);
+		if ((uintptr_t)m->tests[i].patterns -
+		    (uintptr_t)m->patterns_block >
+		    m->patterns_block_nr * sizeof(uint32_t))
+			free(m->tests[i].patterns);
 	}
+	free(m->patterns_block);
+	for (size_t i = 0; m->lines && i < m->features_nr; i++)
+		if ((uintptr_t)m->lines[i].block_end -
+		    (uintptr_t)m->lines_block >= m->lines_block_size)
+			model_lines_release(&m->lines[i]);
+	free(m->lines);
+	free(m->lines_block);
 	free(m->flags);
 	free(m->files);
 	free(m->features);
 	free(m->tests);
 	free(m->block);
 	model_init(m);
+}
+
+static void *dup_mem(const void *p, size_t n)
+{
+	void *copy = xmalloc(n ? n : 1);
+
+	if (n)
+		memcpy(copy, p, n);
+	return copy;
+}
+
+void model_lines_alloc(struct model *m)
+{
+	if (!m->lines)
+		m->lines = xcalloc(m->features_alloc + 1, sizeof(*m->lines));
+}
+
+void model_patterns_block(struct model *m, size_t nr)
+{
+	free(m->patterns_block);
+	m->patterns_block = xmalloc(st_mult(nr + 1, sizeof(uint32_t)));
+	m->patterns_block_nr = nr;
+}
+
+void model_lines_release(struct model_lines *l)
+{
+	free(l->block_end);
+	free(l->patterns);
+	free(l->at_import);
+	memset(l, 0, sizeof(*l));
+}
+
+void model_lines_copy(struct model_lines *dst, const struct model_lines *src)
+{
+	size_t bytes = MODEL_LINES_BYTES(src->blocks_nr);
+
+	memset(dst, 0, sizeof(*dst));
+	if (!src->blocks_nr)
+		return;
+	dst->blocks_nr = src->blocks_nr;
+	dst->patterns_nr = src->patterns_nr;
+	dst->block_end = dup_mem(src->block_end,
+				 st_mult(src->blocks_nr, sizeof(uint32_t)));
+	dst->at_import = dup_mem(src->at_import, bytes);
+	dst->patterns = src->patterns_nr ?
+		dup_mem(src->patterns, st_mult(src->patterns_nr, bytes)) :
+		NULL;
 }
 
 static void copy_hex(char *dst, const char *src)
@@ -96,6 +154,15 @@ uint32_t model_add_feature(struct model *m, uint32_t file, const char *name,
 {
 	struct model_feature *f;
 
+	if (m->lines && m->features_nr + 1 > m->features_alloc) {
+		size_t old = m->features_alloc;
+
+		ALLOC_GROW(m->features, m->features_nr + 1, m->features_alloc);
+		m->lines = xrealloc(m->lines, st_mult(m->features_alloc + 1,
+						      sizeof(*m->lines)));
+		memset(m->lines + old + 1, 0,
+		       (m->features_alloc - old) * sizeof(*m->lines));
+	}
 	ALLOC_GROW(m->features, m->features_nr + 1, m->features_alloc);
 	f = &m->features[m->features_nr];
 	f->file = file;
@@ -123,6 +190,8 @@ uint32_t model_add_test(struct model *m, const char *id, uint32_t flag,
 	t->history = history;
 	t->signals = signals;
 	t->signals_len = signals_len;
+	t->patterns = NULL;
+	t->patterns_nr = 0;
 	return (uint32_t)m->tests_nr++;
 }
 

@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define COVOPT_MODEL_VERSION 1
+/* 2: line evidence (the "lines" section); 1 decodes without it */
+#define COVOPT_MODEL_VERSION 2
 #define COVOPT_OID_HEXSZ 40
 
 /* Caps on untrusted models (notes fetched from others). */
@@ -62,6 +63,25 @@ struct model_feature {
 };
 
 /*
+ * Line evidence of a feature: its significant lines (feature-map.h), in
+ * order, cut into blocks of consecutive lines that the same tests ran;
+ * each test that ran the feature ran one of its patterns (a set of
+ * blocks). blocks_nr 0: no evidence (an old model, a non-Python file, a
+ * feature whose versions differed when models were combined).
+ */
+struct model_lines {
+	uint32_t blocks_nr;
+	uint32_t *block_end;	/* per block: its last significant line + 1 */
+	uint32_t patterns_nr;
+	unsigned char *patterns;	/* patterns_nr bitsets of MODEL_LINES_BYTES */
+	unsigned char *at_import;	/* bitset: blocks run under the empty context */
+};
+#define MODEL_LINES_BYTES(blocks) (((size_t)(blocks) + 7) / 8)
+#define MODEL_MAX_BLOCKS ((uint32_t)1 << 16)
+/* A pattern index a test has on a feature without evidence. */
+#define MODEL_NO_PATTERN UINT32_MAX
+
+/*
  * Signals of a test are kept packed, as stored: a sequence of LEB128
  * varints, one per covered feature in increasing feature order, each
  * ((feature - previous_feature) << 4 | (q - 1)) where q in 1..16 is the
@@ -79,6 +99,10 @@ struct model_test {
 	uint32_t history;	/* bit k set: failed k recordings ago (bit 0 = latest) */
 	unsigned char *signals;
 	size_t signals_len;
+	/* per signal entry (patterns_nr of them, or none): its pattern in the
+	 * feature's model_lines, MODEL_NO_PATTERN without evidence */
+	uint32_t *patterns;
+	size_t patterns_nr;
 };
 
 struct model {
@@ -91,6 +115,14 @@ struct model {
 	size_t features_nr, features_alloc;
 	struct model_test *tests;
 	size_t tests_nr, tests_alloc;
+	struct model_lines *lines;	/* per feature (features_nr), or NULL */
+	/* the tests' patterns when made all at once (decode, record): one
+	 * array, freed as a whole; other tests' patterns are their own */
+	uint32_t *patterns_block;
+	size_t patterns_block_nr;
+	/* decoded line evidence lies in this one block (see model_release) */
+	unsigned char *lines_block;
+	size_t lines_block_size;
 	/*
 	 * model_decode() puts every path, name, id, import list and signal
 	 * in this one block (features with the same name share one string:
@@ -102,6 +134,13 @@ struct model {
 };
 
 void model_init(struct model *m);
+/* Give m its lines array (all without evidence) if it has none. */
+void model_lines_alloc(struct model *m);
+void model_lines_release(struct model_lines *l);
+/* Give m a patterns_block of nr entries (the tests point into it). */
+void model_patterns_block(struct model *m, size_t nr);
+/* Deep copy of src into dst. */
+void model_lines_copy(struct model_lines *dst, const struct model_lines *src);
 void model_release(struct model *m);
 
 /* Append an item; strings are copied. Return the new index. */

@@ -37,10 +37,16 @@ static int update_note(struct sbuf *note, int exists, void *payload)
 		model_lookup_report(why.buf, st->notes_ref, st->commit);
 		exists = 0;
 	}
+	if (!exists && !st->ancestor) {	/* nothing to carry: no copy */
+		sbuf_reset(note);
+		ret = model_encode(note, st->fresh);
+		goto cleanup;
+	}
 	(st->partial ? model_carry_forward_partial : model_carry_forward)(
 		&merged, st->fresh, exists ? &current : st->ancestor);
 	sbuf_reset(note);
 	ret = model_encode(note, &merged);
+cleanup:
 	model_release(&current);
 	model_release(&merged);
 	sbuf_release(&why);

@@ -7,6 +7,7 @@
 #include <time.h>
 #include "feature-map.h"
 #include "imports.h"
+#include "line-evidence.h"
 #include "nodeid.h"
 #include "path-map.h"
 #include "progress.h"
@@ -18,14 +19,46 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* What the builder knows of a line of a model file, in one place. */
+struct line_info {
+	uint32_t owner;		/* global feature index */
+	uint32_t stamp;		/* last test (index + 1) that counted it */
+	uint32_t sig;		/* index among its feature's significant
+				   lines, or UINT32_MAX */
+	uint32_t stmt_last;	/* at a statement's first line: its last line */
+	unsigned char executed;	/* 1 if any context ran the line */
+	unsigned char header;	/* 1 on a def's header lines: they run at
+				   import time whether or not it is called */
+};
+
 /* Per model file: which feature owns each line, and scratch marks. */
 struct file_lines {
-	uint32_t *owner;	/* global feature index per line, [1..lines_nr] */
+	struct line_info *line;	/* [1..lines_nr] */
 	size_t lines_nr;
-	unsigned char *executed;	/* 1 if any context ran the line */
-	unsigned char *header;	/* 1 on a def's header lines: they run at
-				   import time whether or not it is called */
-	uint32_t *stamp;	/* last test (index + 1) that counted the line */
+};
+
+/*
+ * Line evidence being gathered, in the order it comes: one "pair" per
+ * signal entry of each test (in test, then feature order), then the empty
+ * context's pairs; each holds runs of the feature's significant lines.
+ */
+struct line_record {
+	uint32_t *sig_nr;		/* per feature: its significant lines */
+	size_t sig_alloc;
+	uint32_t *pair_feature;		/* per pair */
+	size_t *pair_run;		/* per pair: its first run; one more at the end */
+	size_t pairs_nr, pairs_alloc, pair_run_alloc;
+	size_t test_pairs;		/* pairs before the empty context's */
+	uint32_t *runs;			/* start, end pairs */
+	size_t runs_nr, runs_alloc;	/* in runs */
+	uint64_t *keys;			/* scratch: feature << 32 | line index */
+	size_t keys_nr, keys_alloc;
+	uint32_t *grouped;		/* scratch: keys' lines by feature */
+	size_t grouped_alloc;
+	size_t *group_at;		/* scratch: a touched feature's first */
+	size_t group_alloc;
+	uint32_t *group_of;		/* scratch: feature -> touched index */
+	size_t group_of_alloc;
 };
 
 /* A JUnit case by its key "classname\tname". */
@@ -47,6 +80,8 @@ struct builder {
 	long *test_to_case;	/* test -> junit case, or -1 */
 	struct junit_key *keys;
 	size_t keys_nr;
+	struct line_record lr;
+	unsigned char *import_context;	/* per coverage context: the empty one */
 };
 
 /* ---------------------------------------------------------------- files */
@@ -80,6 +115,24 @@ static void map_coverage_files(struct builder *b, unsigned char *covered)
 	path_map_release(&map);
 }
 
+/* Number each feature's significant lines; note where statements end. */
+static void index_lines(struct builder *b, struct file_lines *fl,
+			const struct feature_map *fm, uint32_t base)
+{
+	for (size_t l = 0; l <= fm->lines_nr; l++)
+		fl->line[l].sig = UINT32_MAX;
+	if (!fm->line_hash)
+		return;
+	for (size_t l = 1; l <= fm->lines_nr; l++) {
+		uint32_t *n = &b->lr.sig_nr[base + fm->owner[l]];
+
+		if (!fm->line_hash[l])
+			continue;
+		fl->line[l].sig = (*n)++;
+		fl->line[fm->stmt[l]].stmt_last = (uint32_t)l;
+	}
+}
+
 static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 		      struct feature_map *fm)
 {
@@ -95,18 +148,20 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
 				  fm->items[k].kind, fm->items[k].hash, 0);
+	ALLOC_GROW(b->lr.sig_nr, b->m->features_nr + 1, b->lr.sig_alloc);
+	ALLOC_GROW(b->lr.group_of, b->m->features_nr + 1,
+		   b->lr.group_of_alloc);
+	memset(b->lr.sig_nr + base, 0, (fm->nr + 1) * sizeof(uint32_t));
 	fl->lines_nr = fm->lines_nr;
-	fl->owner = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
-	fl->executed = xcalloc(fm->lines_nr + 1, 1);
-	fl->stamp = xcalloc(fm->lines_nr + 1, sizeof(uint32_t));
-	fl->header = xcalloc(fm->lines_nr + 1, 1);
+	fl->line = xcalloc(st_add(fm->lines_nr, 1), sizeof(*fl->line));
 	for (size_t l = 1; l <= fm->lines_nr; l++) {
 		const struct feature_span *f = &fm->items[fm->owner[l]];
 
-		fl->owner[l] = base + fm->owner[l];
-		fl->header[l] = f->kind == FEATURE_FUNCTION &&
+		fl->line[l].owner = base + fm->owner[l];
+		fl->line[l].header = f->kind == FEATURE_FUNCTION &&
 				(!f->body_line || l < f->body_line);
 	}
+	index_lines(b, fl, fm, base);
 	ret = 0;
 cleanup:
 	sbuf_release(&src);
@@ -249,6 +304,7 @@ static void map_contexts(struct builder *b)
 {
 	b->context_to_test = xmalloc(st_mult(b->cov->contexts.nr + 1,
 					     sizeof(long)));
+	b->import_context = xcalloc(b->cov->contexts.nr + 1, 1);
 	for (size_t i = 0; i < b->cov->contexts.nr; i++) {
 		const char *phase;
 		char *id = coverage_context_nodeid(b->cov->contexts.items[i],
@@ -256,6 +312,7 @@ static void map_contexts(struct builder *b)
 
 		b->context_to_test[i] = id ?
 			strlist_find_sorted(&b->test_ids, id) : -1;
+		b->import_context[i] = !id;
 		free(id);
 	}
 }
@@ -303,8 +360,8 @@ static void mark_import_time(struct builder *b, const struct file_lines *fl,
 	for (size_t i = 0; i < rec->lines_nr; i++) {
 		uint32_t l = rec->lines[i];
 
-		if (l && l <= fl->lines_nr && !fl->header[l])
-			b->m->features[fl->owner[l]].import_time = 1;
+		if (l && l <= fl->lines_nr && !fl->line[l].header)
+			b->m->features[fl->line[l].owner].import_time = 1;
 	}
 }
 
@@ -320,7 +377,7 @@ static void mark_executed(struct builder *b)
 		fl = &b->lines[f];
 		for (size_t i = 0; i < rec->lines_nr; i++)
 			if (rec->lines[i] <= fl->lines_nr)
-				fl->executed[rec->lines[i]] = 1;
+				fl->line[rec->lines[i]].executed = 1;
 		if (!*b->cov->contexts.items[rec->context])
 			mark_import_time(b, fl, rec);
 	}
@@ -328,8 +385,8 @@ static void mark_executed(struct builder *b)
 		struct file_lines *fl = &b->lines[f];
 
 		for (size_t l = 1; l <= fl->lines_nr; l++)
-			if (fl->executed[l])
-				b->m->features[fl->owner[l]].lines++;
+			if (fl->line[l].executed)
+				b->m->features[fl->line[l].owner].lines++;
 	}
 }
 
@@ -366,6 +423,100 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Line l (of feature feat) ran: note its statement's significant lines. */
+static void note_lines(struct line_record *lr, const struct file_lines *fl,
+		       uint32_t l, uint32_t feat)
+{
+	uint32_t end = fl->line[l].stmt_last;
+	uint32_t last = end > l ? end : l;
+
+	for (uint32_t k = l; k <= last && k <= fl->lines_nr; k++) {
+		if (fl->line[k].sig == UINT32_MAX || fl->line[k].owner != feat)
+			continue;
+		ALLOC_GROW(lr->keys, lr->keys_nr + 1, lr->keys_alloc);
+		lr->keys[lr->keys_nr++] = (uint64_t)feat << 32 |
+					  fl->line[k].sig;
+	}
+}
+
+/* Append a run [start, end) to the last pair, merging touching runs. */
+static void add_run(struct line_record *lr, uint32_t start, uint32_t end)
+{
+	if (lr->runs_nr > lr->pair_run[lr->pairs_nr - 1] &&
+	    lr->runs[2 * lr->runs_nr - 1] == start) {
+		lr->runs[2 * lr->runs_nr - 1] = end;
+		return;
+	}
+	ALLOC_GROW(lr->runs, 2 * (lr->runs_nr + 1), lr->runs_alloc);
+	lr->runs[2 * lr->runs_nr] = start;
+	lr->runs[2 * lr->runs_nr + 1] = end;
+	lr->runs_nr++;
+}
+
+/*
+ * The noted line indexes grouped by touched feature, in the order they
+ * came (a counting sort: no comparison sort of every test's lines);
+ * group i is grouped[group_at[i]..group_at[i + 1]).
+ */
+static void group_keys(struct line_record *lr, const uint32_t *touched,
+		       size_t touched_nr)
+{
+	uint32_t *group_of = lr->group_of;
+	size_t *at;
+
+	ALLOC_GROW(lr->grouped, lr->keys_nr + 1, lr->grouped_alloc);
+	ALLOC_GROW(lr->group_at, touched_nr + 2, lr->group_alloc);
+	at = lr->group_at;
+	memset(at, 0, (touched_nr + 2) * sizeof(*at));
+	for (size_t i = 0; i < touched_nr; i++)
+		group_of[touched[i]] = (uint32_t)i;
+	for (size_t k = 0; k < lr->keys_nr; k++)
+		at[group_of[lr->keys[k] >> 32] + 2]++;
+	for (size_t i = 2; i < touched_nr + 2; i++)
+		at[i] += at[i - 1];
+	for (size_t k = 0; k < lr->keys_nr; k++)
+		lr->grouped[at[group_of[lr->keys[k] >> 32] + 1]++] =
+			(uint32_t)lr->keys[k];
+}
+
+/* Sort n line indexes: most come sorted already, from one record. */
+static void sort_lines(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1] > v[i]) {
+			qsort(v, n, sizeof(*v), cmp_u32);
+			return;
+		}
+}
+
+/*
+ * One new pair per touched feature (sorted) from the noted lines, in that
+ * order; empties the notes.
+ */
+static void add_pairs(struct line_record *lr, const uint32_t *touched,
+		      size_t touched_nr)
+{
+	ALLOC_GROW(lr->pair_feature, lr->pairs_nr + touched_nr + 1,
+		   lr->pairs_alloc);
+	ALLOC_GROW(lr->pair_run, lr->pairs_nr + touched_nr + 2,
+		   lr->pair_run_alloc);
+	if (touched_nr)
+		group_keys(lr, touched, touched_nr);
+	for (size_t i = 0; i < touched_nr; i++) {
+		uint32_t *v = lr->grouped + lr->group_at[i];
+		size_t n = lr->group_at[i + 1] - lr->group_at[i];
+
+		lr->pair_feature[lr->pairs_nr] = touched[i];
+		lr->pair_run[lr->pairs_nr++] = lr->runs_nr;
+		sort_lines(v, n);
+		for (size_t k = 0; k < n; k++)
+			if (!k || v[k - 1] != v[k])
+				add_run(lr, v[k], v[k] + 1);
+	}
+	lr->pair_run[lr->pairs_nr] = lr->runs_nr;
+	lr->keys_nr = 0;
+}
+
 /* The packed signal of test t over the records order[from..to). */
 static unsigned char *test_signal(struct builder *b, size_t t,
 				  const size_t *order, size_t from, size_t to,
@@ -386,10 +537,11 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 		for (size_t k = 0; k < rec->lines_nr; k++) {
 			uint32_t l = rec->lines[k], feat;
 
-			if (l > fl->lines_nr || fl->stamp[l] == t + 1)
+			if (l > fl->lines_nr || fl->line[l].stamp == t + 1)
 				continue;
-			fl->stamp[l] = (uint32_t)t + 1;
-			feat = fl->owner[l];
+			fl->line[l].stamp = (uint32_t)t + 1;
+			feat = fl->line[l].owner;
+			note_lines(&b->lr, fl, l, feat);
 			if (!count[feat]++) {
 				ALLOC_GROW(touched, touched_nr + 1,
 					   touched_alloc);
@@ -399,6 +551,7 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	if (touched_nr > 1)
 		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	add_pairs(&b->lr, touched, touched_nr);
 	covvec_writer_init(&w);
 	for (size_t i = 0; i < touched_nr; i++) {
 		uint32_t feat = touched[i];
@@ -409,6 +562,121 @@ static unsigned char *test_signal(struct builder *b, size_t t,
 	}
 	free(touched);
 	return covvec_writer_finish(&w, len);
+}
+
+/* The empty context (import, collection): one more set per feature it ran. */
+static void add_import_sets(struct builder *b)
+{
+	uint32_t stamp = (uint32_t)b->test_ids.nr + 1;
+	unsigned char *seen = xcalloc(b->m->features_nr + 1, 1);
+	uint32_t *touched = NULL;
+	size_t touched_nr = 0, touched_alloc = 0;
+
+	for (size_t r = 0; r < b->cov->records_nr; r++) {
+		const struct coverage_record *rec = &b->cov->records[r];
+		long f = b->cov_to_file[rec->file];
+		struct file_lines *fl = f >= 0 ? &b->lines[f] : NULL;
+
+		if (!fl || !b->import_context[rec->context])
+			continue;
+		for (size_t k = 0; k < rec->lines_nr; k++) {
+			uint32_t l = rec->lines[k];
+
+			if (l > fl->lines_nr || fl->line[l].stamp == stamp)
+				continue;
+			fl->line[l].stamp = stamp;
+			note_lines(&b->lr, fl, l, fl->line[l].owner);
+			if (!seen[fl->line[l].owner]++) {
+				ALLOC_GROW(touched, touched_nr + 1,
+					   touched_alloc);
+				touched[touched_nr++] = fl->line[l].owner;
+			}
+		}
+	}
+	if (touched_nr > 1)
+		qsort(touched, touched_nr, sizeof(*touched), cmp_u32);
+	b->lr.test_pairs = b->lr.pairs_nr;
+	add_pairs(&b->lr, touched, touched_nr);
+	free(touched);
+	free(seen);
+}
+
+/* The pairs grouped by feature, each group in pair order: *start per feature. */
+static size_t *pairs_by_feature(const struct line_record *lr, size_t features,
+				size_t **start)
+{
+	size_t *order = xmalloc(st_mult(lr->pairs_nr + 1, sizeof(size_t)));
+	size_t *pos = xcalloc(features + 2, sizeof(size_t));
+
+	*start = xcalloc(features + 2, sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		(*start)[lr->pair_feature[p] + 1]++;
+	for (size_t f = 0; f < features; f++)
+		(*start)[f + 1] += (*start)[f];
+	memcpy(pos, *start, (features + 1) * sizeof(size_t));
+	for (size_t p = 0; p < lr->pairs_nr; p++)
+		order[pos[lr->pair_feature[p]]++] = p;
+	free(pos);
+	return order;
+}
+
+/* Feature f's evidence from its pairs order[from..to); their patterns into pattern[]. */
+static void build_feature(struct builder *b, size_t f, const size_t *order,
+			  size_t from, size_t to, uint32_t *pattern)
+{
+	const struct line_record *lr = &b->lr;
+	unsigned char *is_import = xcalloc(to - from + 1, 1);
+	struct line_sets ls;
+	uint32_t *pattern_of;
+
+	line_sets_init(&ls, lr->sig_nr[f]);
+	for (size_t i = from; i < to; i++) {
+		size_t p = order[i];
+
+		line_sets_begin(&ls);
+		for (size_t r = lr->pair_run[p]; r < lr->pair_run[p + 1]; r++)
+			line_sets_add_run(&ls, lr->runs[2 * r],
+					  lr->runs[2 * r + 1]);
+		is_import[i - from] = p >= lr->test_pairs;
+	}
+	if (line_evidence_build(&b->m->lines[f], &pattern_of, &ls, is_import))
+		model_lines_release(&b->m->lines[f]);
+	for (size_t i = from; i < to; i++)
+		if (order[i] < lr->test_pairs)
+			pattern[order[i]] = b->m->lines[f].blocks_nr ?
+				pattern_of[i - from] : MODEL_NO_PATTERN;
+	free(pattern_of);
+	free(is_import);
+	line_sets_release(&ls);
+}
+
+/* Build each feature's line evidence and give each test its patterns. */
+static void finish_line_evidence(struct builder *b)
+{
+	struct model *m = b->m;
+	size_t *start, *order = pairs_by_feature(&b->lr, m->features_nr,
+						 &start);
+	uint32_t *next;
+
+	model_lines_alloc(m);
+	model_patterns_block(m, b->lr.test_pairs);
+	for (size_t f = 0; f < m->features_nr; f++)
+		if (start[f] < start[f + 1])	/* something ran it */
+			build_feature(b, f, order, start[f], start[f + 1],
+				      m->patterns_block);
+	next = m->patterns_block;
+	for (size_t t = 0; t < m->tests_nr; t++) {	/* pairs in test order */
+		struct model_test *mt = &m->tests[t];
+		struct covvec_iter it;
+
+		mt->patterns = next;
+		covvec_iter_init(&it, mt->signals, mt->signals_len);
+		while (covvec_iter_next(&it) > 0)
+			next++;
+		mt->patterns_nr = (size_t)(next - mt->patterns);
+	}
+	free(order);
+	free(start);
 }
 
 static void add_tests(struct builder *b, uint32_t flag)
@@ -435,6 +703,8 @@ static void add_tests(struct builder *b, uint32_t flag)
 		progress_update(progress, t + 1);
 	}
 	progress_stop(progress);
+	add_import_sets(b);
+	finish_line_evidence(b);
 	free(count);
 	free(order);
 	free(start);
@@ -445,11 +715,17 @@ static void add_tests(struct builder *b, uint32_t flag)
 static void builder_release(struct builder *b)
 {
 	for (size_t f = 0; b->lines && f < b->m->files_nr; f++) {
-		free(b->lines[f].owner);
-		free(b->lines[f].executed);
-		free(b->lines[f].header);
-		free(b->lines[f].stamp);
+		free(b->lines[f].line);
 	}
+	free(b->lr.sig_nr);
+	free(b->lr.pair_feature);
+	free(b->lr.pair_run);
+	free(b->lr.runs);
+	free(b->lr.keys);
+	free(b->lr.grouped);
+	free(b->lr.group_at);
+	free(b->lr.group_of);
+	free(b->import_context);
 	free(b->lines);
 	for (size_t k = 0; k < b->keys_nr; k++)
 		free(b->keys[k].key);

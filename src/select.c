@@ -225,6 +225,16 @@ cleanup:
 	return ret;
 }
 
+/* A blob of the model's commit, for line evidence of changed functions. */
+static int read_model_blob(struct sbuf *out, const char *hex, void *payload)
+{
+	git_oid id;
+
+	if (git_oid_fromstr(&id, hex))
+		return -1;
+	return repo_read_blob(out, payload, &id, DIFF_MAX_FILE);
+}
+
 /* ---------------------------------------------------------------- target */
 
 static int target_open(struct target *t, git_repository *repo,
@@ -553,6 +563,8 @@ int select_run(struct selection *s, git_repository *repo,
 	io.global_paths = &o->config->global_paths;
 	io.ignore_paths = &o->config->ignore_paths;
 	io.test_patterns = &o->config->test_patterns;
+	io.read_blob = read_model_blob;
+	io.blob_payload = repo;
 	s->run_all = wants_run_all(repo, head);
 	if (impact_analyze(&s->impact, &s->model, &s->changes, &io) < 0)
 		goto cleanup;

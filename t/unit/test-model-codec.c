@@ -524,8 +524,8 @@ static void test_raw_malformed(void **state)
 		RAW("map without version", "\x80", "no 'covopt'"),
 		RAW("version only", "\x81\xa6" "covopt" "\x01",
 		    "missing key 'commit'"),
-		RAW("version 2", "\x81\xa6" "covopt" "\x02",
-		    "has model format 2; this git-covopt reads up to 1"),
+		RAW("version 3", "\x81\xa6" "covopt" "\x03",
+		    "has model format 3; this git-covopt reads up to 2"),
 		RAW("version 2^64-1",
 		    "\x81\xa6" "covopt" "\xcf\xff\xff\xff\xff\xff\xff\xff\xff",
 		    "has model format 18446744073709551615"),
@@ -616,7 +616,7 @@ struct repl {
 enum spoil {
 	SP_NONE,
 	SP_UNKNOWN_KEYS,	/* extra top-level keys: must be ignored */
-	SP_VERSION_2,
+	SP_VERSION_3,
 	SP_NO_TESTS,
 	SP_DUP_FLAGS,
 	SP_FLAGS_MAP,
@@ -724,7 +724,7 @@ static void pack_doc(struct sbuf *out, enum spoil sp, const struct repl *r,
 	if (sp != SP_NO_TESTS)	/* tests before the version: order is free */
 		ret |= pack_doc_section(&pk, S_TESTS, sp, r, nr);
 	ret |= pstr(&pk, "covopt");
-	ret |= msgpack_pack_uint8(&pk, sp == SP_VERSION_2 ? 2 : 1);
+	ret |= msgpack_pack_uint8(&pk, sp == SP_VERSION_3 ? 3 : 1);
 	ret |= pstr(&pk, "commit");
 	ret |= pstr(&pk, sp == SP_COMMIT_NOT_HEX ? "xyz" :
 		    sp == SP_COMMIT_LONG ? HEX_A "0" : HEX_A);
@@ -749,8 +749,8 @@ struct spoil_case {
 static void test_spoiled_documents(void **state)
 {
 	static const struct spoil_case cases[] = {
-		{ SP_VERSION_2, "has model format 2; this git-covopt reads "
-				"up to 1 — upgrade git-covopt" },
+		{ SP_VERSION_3, "has model format 3; this git-covopt reads "
+				"up to 2 — upgrade git-covopt" },
 		{ SP_NO_TESTS, "missing key 'tests'" },
 		{ SP_DUP_FLAGS, "duplicate key 'flags'" },
 		{ SP_FLAGS_MAP, "'flags' is not an array" },
