@@ -10,21 +10,6 @@
 #include "xalloc.h"
 #include "banned.h"
 
-static void sort_unique(struct strlist *list)
-{
-	size_t kept = 0;
-
-	strlist_sort(list);
-	for (size_t i = 0; i < list->nr; i++) {
-		if (kept && !strcmp(list->items[kept - 1], list->items[i])) {
-			free(list->items[i]);
-			continue;
-		}
-		list->items[kept++] = list->items[i];
-	}
-	list->nr = kept;
-}
-
 static int skipped_dir(const char *name, size_t len)
 {
 	static const char *const names[] = { "build", "CVS", "dist",
@@ -133,7 +118,7 @@ int new_tests_in_source(struct strlist *out, const char *path,
 	for (size_t i = 0; i < fns.nr; i++)
 		strlist_append(out, fns.items[i].id);
 	test_fns_release(&fns);
-	sort_unique(out);
+	strlist_sort_unique(out);
 	return 0;
 }
 
@@ -317,7 +302,7 @@ static size_t take_new(struct strlist *added, const struct strlist *new_tests,
 {
 	size_t n = 0;
 
-	sort_unique(found);
+	strlist_sort_unique(found);
 	for (size_t i = 0; i < found->nr; i++) {
 		if (strlist_find_sorted(new_tests, found->items[i]) >= 0)
 			continue;
@@ -350,7 +335,7 @@ int new_tests_find(struct impact *imp, struct new_tests_count *n,
 			strlist_append(&imp->new_tests, restated.items[i]);
 			note_restated(imp, restated.items[i]);
 		}
-		sort_unique(&imp->new_tests);
+		strlist_sort_unique(&imp->new_tests);
 	}
 	strlist_release(&restated);
 	strlist_release(&since);

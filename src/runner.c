@@ -43,21 +43,6 @@ static const char **argv_array(const struct strlist *list)
 	return args;
 }
 
-static void sort_unique(struct strlist *list)
-{
-	size_t kept = 0;
-
-	strlist_sort(list);
-	for (size_t i = 0; i < list->nr; i++) {
-		if (kept && !strcmp(list->items[kept - 1], list->items[i])) {
-			free(list->items[i]);
-			continue;
-		}
-		list->items[kept++] = list->items[i];
-	}
-	list->nr = kept;
-}
-
 /* ------------------------------------------------------------------ */
 /* Collecting                                                          */
 
@@ -251,7 +236,7 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 	for (size_t i = 0; i < ids.nr; i++)
 		strlist_append_nodup(out, ids.items[i]);
 	ids.nr = 0;
-	sort_unique(out);
+	strlist_sort_unique(out);
 	ret = 0;
 
 cleanup:

@@ -31,6 +31,21 @@ void strlist_sort(struct strlist *list)
 		qsort(list->items, list->nr, sizeof(*list->items), cmp_str);
 }
 
+void strlist_sort_unique(struct strlist *list)
+{
+	size_t kept = 0;
+
+	strlist_sort(list);
+	for (size_t i = 0; i < list->nr; i++) {
+		if (kept && !strcmp(list->items[kept - 1], list->items[i])) {
+			free(list->items[i]);
+			continue;
+		}
+		list->items[kept++] = list->items[i];
+	}
+	list->nr = kept;
+}
+
 static const char *key_at(const void *base, size_t size, size_t member,
 			  size_t i)
 {

@@ -17,6 +17,8 @@ char *strlist_append(struct strlist *list, const char *s);
 /* Append s itself; the list takes ownership. */
 void strlist_append_nodup(struct strlist *list, char *s);
 void strlist_sort(struct strlist *list);
+/* Sort and drop repeated strings (freeing them). */
+void strlist_sort_unique(struct strlist *list);
 /* Index of s in a sorted list, or -1. */
 long strlist_find_sorted(const struct strlist *list, const char *s);
 void strlist_release(struct strlist *list);

@@ -65,12 +65,31 @@ static void test_list_sort_and_find(void **state)
 	assert_int_equal(list.nr, 0);
 }
 
+static void test_list_sort_unique(void **state)
+{
+	static const char *const words[] = { "b", "a", "b", "c", "a", "b" };
+	struct strlist list = STRLIST_INIT;
+
+	(void)state;
+	strlist_sort_unique(&list);
+	assert_int_equal(list.nr, 0);
+	for (size_t i = 0; i < 6; i++)
+		strlist_append(&list, words[i]);
+	strlist_sort_unique(&list);
+	assert_int_equal(list.nr, 3);
+	assert_string_equal(list.items[0], "a");
+	assert_string_equal(list.items[1], "b");
+	assert_string_equal(list.items[2], "c");
+	strlist_release(&list);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_first_not_below),
 		cmocka_unit_test(test_find_first_equal),
 		cmocka_unit_test(test_list_sort_and_find),
+		cmocka_unit_test(test_list_sort_unique),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
