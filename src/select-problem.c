@@ -96,12 +96,18 @@ static void add_candidate(struct select_problem *pb, long test, double cost,
 	pb->test_of[pb->cands_nr++] = test;
 }
 
-/* Bonus for tests that failed in recent recordings: 1/2 per step back. */
+/*
+ * Bonus for tests that failed in recent recordings, 1/2 per step back; none
+ * for a test that fails on the model's commit itself: it fails with or
+ * without the change, so its failure cannot tell of the change.
+ */
 static double failure_decay(uint32_t history)
 {
-	double v = 0, w = 1;
+	double v = 0, w = 0.5;
 
-	for (int k = 0; k < 8; k++, w /= 2)
+	if (history & 1)
+		return 0;
+	for (int k = 1; k < 8; k++, w /= 2)
 		if (history & (1u << k))
 			v += w;
 	return v;

@@ -32,13 +32,13 @@ struct fixture_test {
 
 /* Sorted by id, as models are. */
 static const struct fixture_test fixture_tests[] = {
-	{ "tests/test_a.py::test_f", 2.0, 1, { F, G }, 0, 0 },
+	{ "tests/test_a.py::test_f", 2.0, 2, { F, G }, 0, 0 },	/* failed before */
 	{ "tests/test_a.py::test_g", 0, 0, { G, -1 }, 0, 0 },	/* cost unknown */
 	{ "tests/test_a.py::test_h", 1.0, 0, { H, -1 }, 0.5, 0 }, /* changed test */
 	{ "tests/test_b.py::test_always", 1.0, 0, { F, -1 }, 0, 0 },
 	{ "tests/test_c.py::test_gone", 1.0, 0, { F, -1 }, 0, 1 },
 	{ "tests/test_d.py::test_missing", 1.0, 0, { F, -1 }, 0, 0 },
-	{ "tests/test_e.py::test_far", 1.0, 1, { H, -1 }, 0, 0 },
+	{ "tests/test_e.py::test_far", 1.0, 2, { H, -1 }, 0, 0 },
 };
 #define NTESTS (sizeof(fixture_tests) / sizeof(*fixture_tests))
 
@@ -161,7 +161,7 @@ static const struct {
 	{
 		/* prior scale = 1 + 3 + 2 = 6; default cost = median 1 s */
 		"work tree", NULL, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.6 0:1 1:0.5",
+			"tests/test_a.py::test_f cost=2000000 prior=0.3 0:1 1:0.5",
 			"tests/test_a.py::test_g cost=1000000 prior=0 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=3",
 			"tests/test_a.py::test_new cost=1000000 prior=6",
@@ -170,7 +170,7 @@ static const struct {
 	},
 	{
 		"run-all gives every existing test a prior", NULL, 1, {
-			"tests/test_a.py::test_f cost=2000000 prior=6.6 0:1 1:0.5",
+			"tests/test_a.py::test_f cost=2000000 prior=6.3 0:1 1:0.5",
 			"tests/test_a.py::test_g cost=1000000 prior=6 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=9",
 			"tests/test_e.py::test_far cost=1000000 prior=6",
@@ -187,7 +187,7 @@ static const struct {
 			"tests/test_z.py::test_z",
 			NULL,
 		}, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.6 0:1 1:0.5",
+			"tests/test_a.py::test_f cost=2000000 prior=0.3 0:1 1:0.5",
 			"tests/test_d.py::test_missing cost=1000000 prior=0 0:1",
 			"tests/test_z.py::test_z cost=1000000 prior=6",
 			NULL,
@@ -241,20 +241,30 @@ static void test_candidates(void **state)
  * a signal of 1/16 up, less for a weak import-time reach alone. */
 static void test_failure_bonus_by_evidence(void **state)
 {
-	static const struct { float a; const char *want; } bonus_cases[] = {
-		{ 0.01f, "tests/test_e.py::test_far cost=1000000 "
-			 "prior=0.096 0:0.01" },
-		{ 1.0f / 16, "tests/test_e.py::test_far cost=1000000 "
-			     "prior=0.6 0:0.0625" },
-		{ 0.5f, "tests/test_e.py::test_far cost=1000000 "
-			"prior=0.6 0:0.5" },
+	static const struct {
+		float a;
+		uint32_t history;
+		const char *want;
+	} bonus_cases[] = {
+		{ 0.01f, 2, "tests/test_e.py::test_far cost=1000000 "
+			    "prior=0.048 0:0.01" },
+		{ 1.0f / 16, 2, "tests/test_e.py::test_far cost=1000000 "
+				"prior=0.3 0:0.0625" },
+		{ 0.5f, 2, "tests/test_e.py::test_far cost=1000000 "
+			   "prior=0.3 0:0.5" },
+		{ 0.5f, 4, "tests/test_e.py::test_far cost=1000000 "
+			   "prior=0.15 0:0.5" },	/* failed two back */
+		/* fails on the model's commit itself: no bonus, it fails
+		 * with or without the change */
+		{ 0.5f, 3, "tests/test_e.py::test_far cost=1000000 "
+			   "prior=0 0:0.5" },
 	};
 	struct fixture *fx = *state;
 	struct sbuf got = SBUF_INIT;
 
 	ALLOC_GROW(fx->imp.extra, 2, fx->imp.extra_alloc);
 	fx->imp.extra_nr = 2;
-	fx->imp.extra[1].test = 6;	/* test_far: failed last time */
+	fx->imp.extra[1].test = 6;	/* test_far */
 	fx->imp.extra[1].slot = 0;
 	for (size_t i = 0; i < sizeof(bonus_cases) / sizeof(*bonus_cases); i++) {
 		struct select_problem_input in = {
@@ -268,6 +278,7 @@ static void test_failure_bonus_by_evidence(void **state)
 		size_t c;
 
 		fx->imp.extra[1].a = bonus_cases[i].a;
+		fx->m.tests[6].history = bonus_cases[i].history;
 		select_problem_build(&pb, &in);
 		for (c = 0; c < pb.cands_nr && pb.test_of[c] != 6; c++)
 			;
