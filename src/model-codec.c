@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <msgpack.h>
+#include "checksum.h"
 #include "hex.h"
 #include "model-codec.h"
 #include "model-codec-lines.h"
@@ -21,6 +22,10 @@
 #define CODEC_MAX_COST_US 1000000000000000ULL
 /* Bytes of one feature hash in the "hashes" column. */
 #define CODEC_HASH_BYTES 8
+/* The last root entry's value: 0xcf and the checksum, 8 bytes big-endian. */
+#define CODEC_CHECKSUM_BYTES 9
+/* The first format version whose notes must carry a checksum. */
+#define CODEC_CHECKSUM_SINCE 2
 
 /* ------------------------------------------------------------------ */
 /* Encoding                                                            */
@@ -381,11 +386,12 @@ int model_encode(struct sbuf *out, const struct model *m)
 {
 	struct sbuf col = SBUF_INIT;
 	msgpack_packer pk;
+	size_t start = out->len;
 
 	if (check_model(m))
 		return -1;
 	msgpack_packer_init(&pk, out, sbuf_write);
-	msgpack_pack_map(&pk, m->lines ? 8 : 7);
+	msgpack_pack_map(&pk, m->lines ? 9 : 8);
 	pack_cstr(&pk, "covopt");
 	msgpack_pack_uint32(&pk, COVOPT_MODEL_VERSION);
 	pack_cstr(&pk, "commit");
@@ -404,6 +410,10 @@ int model_encode(struct sbuf *out, const struct model *m)
 		pack_cstr(&pk, "lines");
 		lines_pack(&pk, m);
 	}
+	/* last, over every byte before its value */
+	pack_cstr(&pk, "checksum");
+	msgpack_pack_fix_uint64(&pk, checksum64(out->buf + start,
+						out->len - start));
 	sbuf_release(&col);
 	return 0;
 }
@@ -650,6 +660,8 @@ enum { TEST_IDS, TEST_FLAGS, TEST_COSTS, TEST_OUTCOMES, TEST_HISTORIES,
 struct decoder {
 	struct model *m;
 	const char *what;
+	const unsigned char *note;	/* the whole note, for its checksum */
+	size_t note_len;
 	struct section files, features, tests;
 	size_t strings_size, imports_nr;	/* bytes, entries to allocate */
 	char **names;		/* the feature names, in the block */
@@ -1245,13 +1257,38 @@ static int decode_import_time(struct decoder *d, const msgpack_object *root)
 	return 0;
 }
 
+/*
+ * The "checksum" entry, required from format 2 on and checked whenever
+ * present: the last root entry, a fixed 8-byte uint, the checksum64() of
+ * every byte of the note before its value.
+ */
+static int check_checksum(const struct decoder *d, const msgpack_object *root)
+{
+	int dup, dup_version;
+	const msgpack_object *o = optional_key(root, "checksum", &dup);
+	const msgpack_object *v = optional_key(root, "covopt", &dup_version);
+	size_t body = d->note_len - CODEC_CHECKSUM_BYTES;
+
+	if (!o && v->via.u64 < CODEC_CHECKSUM_SINCE)
+		return 0;
+	if (!o)
+		return error("%s: corrupt model: no checksum", d->what);
+	if (dup || o->type != MSGPACK_OBJECT_POSITIVE_INTEGER ||
+	    d->note_len < CODEC_CHECKSUM_BYTES || d->note[body] != 0xcf ||
+	    read_be(d->note + body + 1, 8) != o->via.u64 ||
+	    checksum64(d->note, body) != o->via.u64)
+		return error("%s: corrupt model: checksum mismatch", d->what);
+	return 0;
+}
+
 static int decode_root(struct decoder *d, const msgpack_object *root)
 {
 	const msgpack_object *val[NR_SECTIONS] = { NULL };
 
 	if (root->type != MSGPACK_OBJECT_MAP)
 		return error("%s: not a git-covopt model (not a map)", d->what);
-	if (check_version(d, root) || find_sections(d, root, val))
+	if (check_version(d, root) || check_checksum(d, root) ||
+	    find_sections(d, root, val))
 		return -1;
 	if (get_hex(d->m->commit, val[0]))
 		return error("%s: bad model: 'commit' is not a hex id",
@@ -1270,6 +1307,8 @@ int model_decode(struct model *out, const void *buf, size_t len,
 	struct decoder d = {
 		.m = out,
 		.what = what,
+		.note = buf,
+		.note_len = len,
 		.files = SECTION("files", "file", file_cols),
 		.features = SECTION("features", "feature", feature_cols),
 		.tests = SECTION("tests", "test", test_cols),

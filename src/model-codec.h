@@ -19,6 +19,9 @@
  *   "features" -> [count, counts, names, name refs, kinds, hashes, lines]
  *   "tests"    -> [count, ids, flags, costs, outcomes, histories, lengths,
  *                  signals]
+ *   "checksum" -> the last entry, always a fixed 8-byte uint (0xcf): the
+ *                 checksum64() of every byte of the note before this value;
+ *                 required from format 2 on, checked whenever present
  *   "import_time" -> bin (optional: notes written before it lack it): the
  *                 features that ran at import or collection time, one
  *                 varint each in increasing order: the first its feature
@@ -71,7 +74,8 @@ int model_encode(struct sbuf *out, const struct model *m);
  * Decode buf (len bytes) into out (initialised by the caller; released and
  * left empty on failure). what names the source in messages, e.g.
  * "note for 1a2b3c4". Refuses: more than COVOPT_MAX_NOTE_SIZE bytes, trailing
- * bytes, a newer or unknown version, wrong types, counts over
+ * bytes, a newer or unknown version, a missing (format 2) or wrong
+ * checksum ("corrupt model: checksum mismatch"), wrong types, counts over
  * COVOPT_MAX_ITEMS or over what the remaining bytes could hold, strings over
  * COVOPT_MAX_STRING or holding NUL, bad varints, columns whose entries do
  * not match the count, and any model_validate() failure. The strings,

@@ -63,6 +63,33 @@ test_expect_success 'select C2 uses C0 model, with one warning naming the remedy
 	test_cmp expect actual
 '
 
+test_expect_success 'one flipped byte in a test id of a note: checksum mismatch, C0 model used' '
+	test_when_finished "git -C repo checkout -q ." &&
+	git -C repo cat-file blob "refs/notes/good:$(cat c0)" >note &&
+	"$PYTHON" - note <<-\EOF &&
+	import sys
+	b = bytearray(open(sys.argv[1], "rb").read())
+	at = b.rfind(b"::test_")
+	assert at > 0, "no test id in the note"
+	b[at + 7] ^= 0x20
+	open(sys.argv[1], "wb").write(b)
+	EOF
+	blob=$(git -C repo hash-object -w --stdin <note) &&
+	git -C repo update-ref refs/notes/flipped refs/notes/good &&
+	git -C repo notes --ref=flipped add -f -C "$blob" $(cat c1) &&
+	(
+		cd repo &&
+		edit inventory/units.py "$TO_GRAMS_BODY" &&
+		git covopt select --ref=refs/notes/good $(cat ../c2) >../expect 2>../err.good &&
+		git covopt select --ref=refs/notes/flipped $(cat ../c2) >../actual 2>../err
+	) &&
+	test_must_be_empty err.good &&
+	one_warning err refs/notes/flipped &&
+	grep "corrupt model: checksum mismatch" err &&
+	test -s expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'show names the model of C0 and warns once' '
 	git -C repo covopt show --json $(cat c2) >show.json 2>err &&
 	one_warning err &&

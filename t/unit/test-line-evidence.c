@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <msgpack.h>
+#include "checksum.h"
 #include "coverage-vector.h"
 #include "feature-map.h"
 #include "line-evidence.h"
@@ -281,10 +282,13 @@ static const struct bin good[4] = {
 	BIN("\x00\x01"),
 };
 
-/* The model without lines, then a "lines" key with count and bins. */
+/* The model without lines, then a "lines" key with count and bins, then
+ * the checksum again (the last entry: its key and 9 bytes of value). */
 static void craft(struct sbuf *out, uint64_t count, const struct bin *bins,
 		  int str_at)
 {
+	static const char checksum_key[] = "\xa8" "checksum";
+	size_t key_len = sizeof(checksum_key) - 1;
 	struct model m;
 	msgpack_sbuffer sb;
 	msgpack_packer pk;
@@ -293,9 +297,13 @@ static void craft(struct sbuf *out, uint64_t count, const struct bin *bins,
 	sbuf_reset(out);
 	assert_int_equal(model_encode(out, &m), 0);
 	model_release(&m);
-	/* fixmap 7 (with "import_time"), one more key */
-	assert_int_equal((unsigned char)out->buf[0], 0x87);
-	out->buf[0] = (char)0x88;
+	/* fixmap 8 (with "import_time" and "checksum"), one more key */
+	assert_int_equal((unsigned char)out->buf[0], 0x88);
+	out->buf[0] = (char)0x89;
+	assert_true(out->len > key_len + 9);
+	assert_memory_equal(out->buf + out->len - key_len - 9, checksum_key,
+			    key_len);
+	sbuf_setlen(out, out->len - key_len - 9);
 	msgpack_sbuffer_init(&sb);
 	msgpack_packer_init(&pk, &sb, msgpack_sbuffer_write);
 	msgpack_pack_str_with_body(&pk, "lines", 5);
@@ -306,6 +314,10 @@ static void craft(struct sbuf *out, uint64_t count, const struct bin *bins,
 			msgpack_pack_str_with_body(&pk, bins[c].p, bins[c].len);
 		else
 			msgpack_pack_bin_with_body(&pk, bins[c].p, bins[c].len);
+	msgpack_pack_str_with_body(&pk, "checksum", 8);
+	sbuf_add(out, sb.data, sb.size);
+	msgpack_sbuffer_clear(&sb);
+	msgpack_pack_fix_uint64(&pk, checksum64(out->buf, out->len));
 	sbuf_add(out, sb.data, sb.size);
 	msgpack_sbuffer_destroy(&sb);
 }

@@ -473,6 +473,50 @@ static void test_truncated_everywhere(void **state)
 	sbuf_release(&enc);
 }
 
+/* Any one byte changed anywhere makes the note corrupt (issue 13). */
+static void test_flipped_byte_everywhere(void **state)
+{
+	static const unsigned char masks[] = { 0x01, 0x10, 0x80, 0xff };
+	struct model m;
+	struct sbuf enc = SBUF_INIT;
+	const char *id;
+
+	build_model(&m);
+	assert_int_equal(model_encode(&enc, &m), 0);
+	model_release(&m);
+	for (size_t at = 0; at < enc.len; at++)
+		for (size_t k = 0; k < sizeof(masks); k++) {
+			enc.buf[at] ^= (char)masks[k];
+			assert_decode_fails(enc.buf, enc.len, NULL);
+			enc.buf[at] ^= (char)masks[k];
+		}
+	/* a byte inside a test id: only the checksum can tell */
+	id = memmem(enc.buf, enc.len, "test_z", 6);
+	assert_non_null(id);
+	enc.buf[id - enc.buf + 5] = 'y';
+	assert_decode_fails(enc.buf, enc.len, "corrupt model: checksum "
+			    "mismatch");
+	sbuf_release(&enc);
+}
+
+/* Format 2 requires the checksum, as the last entry; format 1 may lack it. */
+static void test_checksum_required(void **state)
+{
+	struct model m;
+	struct sbuf enc = SBUF_INIT;
+	char *key;
+
+	build_model(&m);
+	assert_int_equal(model_encode(&enc, &m), 0);
+	model_release(&m);
+	/* renamed, the entry is an unknown key: no checksum is left */
+	key = memmem(enc.buf, enc.len, "\xa8" "checksum", 9);
+	assert_non_null(key);
+	key[1] = 'C';
+	assert_decode_fails(enc.buf, enc.len, "corrupt model: no checksum");
+	sbuf_release(&enc);
+}
+
 static void test_trailing_bytes(void **state)
 {
 	struct model m;
@@ -1692,6 +1736,8 @@ int main(void)
 		cmocka_unit_test(test_decode_replaces_previous),
 		cmocka_unit_test(test_encode_refuses),
 		cmocka_unit_test(test_truncated_everywhere),
+		cmocka_unit_test(test_flipped_byte_everywhere),
+		cmocka_unit_test(test_checksum_required),
 		cmocka_unit_test(test_trailing_bytes),
 		cmocka_unit_test(test_raw_malformed),
 		cmocka_unit_test(test_spoiled_documents),
