@@ -15,8 +15,11 @@
 
 /* Deepest container nesting we accept; our schema uses 3 levels. */
 #define CODEC_MAX_DEPTH 8
-/* A string column decodes to at most this many times its own size. */
-#define CODEC_MAX_EXPANSION 1024
+/* A string column decodes to at most this many times its own size, plus
+ * CODEC_EXPANSION_SLACK; all strings together to at most CODEC_MAX_STRINGS. */
+#define CODEC_MAX_EXPANSION 64
+#define CODEC_EXPANSION_SLACK ((size_t)1 << 20)
+#define CODEC_MAX_STRINGS ((size_t)256 << 20)
 /* Costs are stored in whole microseconds, at most 1e9 seconds. */
 #define CODEC_COST_UNIT 1e6
 #define CODEC_MAX_COST_US 1000000000000000ULL
@@ -112,7 +115,8 @@ static int check_model(const struct model *m)
 		return -1;
 	for (size_t i = 0; i < m->flags_nr; i++)
 		if (check_str(m->flags[i].name) ||
-		    check_hex(m->flags[i].commit))
+		    check_hex(m->flags[i].commit) ||
+		    model_validate_flag(&m->flags[i], "model to encode"))
 			return -1;
 	return check_files(m) || check_features(m) || check_tests(m) ||
 	       lines_check(m) ? -1 : 0;
@@ -746,10 +750,12 @@ static int size_strings(struct decoder *d, const struct section *s,
 			size_t c, size_t max, size_t *nr)
 {
 	struct cur at = s->col[c];
-	size_t len = 0, sum = 0, limit = COVOPT_MAX_NOTE_SIZE, n = 0;
+	size_t len = 0, sum = 0, n = 0;
+	/* past 4 MiB of column, CODEC_MAX_STRINGS is the tighter bound */
+	size_t limit = cur_left(&at) < CODEC_MAX_STRINGS / CODEC_MAX_EXPANSION ?
+		cur_left(&at) * CODEC_MAX_EXPANSION + CODEC_EXPANSION_SLACK :
+		SIZE_MAX;
 
-	if (cur_left(&at) < limit / CODEC_MAX_EXPANSION)
-		limit = cur_left(&at) * CODEC_MAX_EXPANSION;
 	for (; max == SIZE_MAX ? n < s->nr : at.p < at.end; n++) {
 		if (max != SIZE_MAX && n == max)
 			return bad_column(d, s, c, "too many strings");
@@ -757,11 +763,16 @@ static int size_strings(struct decoder *d, const struct section *s,
 			return bad_column(d, s, c, "bad string");
 		sum += len + 1;
 		if (sum > limit)
-			return bad_column(d, s, c, "strings too large");
+			return bad_column(d, s, c, "strings too large (over "
+					  "64 times the column)");
+		if (d->strings_size + sum > CODEC_MAX_STRINGS)
+			return error("%s: bad model: strings too large (over "
+				     "%zu MiB in all)", d->what,
+				     CODEC_MAX_STRINGS >> 20);
 	}
 	if (column_done(d, s, c, &at))
 		return -1;
-	d->strings_size = st_add(d->strings_size, sum);
+	d->strings_size += sum;
 	*nr = n;
 	return 0;
 }

@@ -34,8 +34,9 @@
  * A string column is front-coded: per string, a varint p (at most the
  * previous string's length; 0 for the first), a varint s, then s bytes:
  * the string is the previous one's first p bytes followed by those s
- * (p + s <= COVOPT_MAX_STRING, no NUL; a column may decode to at most 1024
- * times its own size).
+ * (p + s <= COVOPT_MAX_STRING, no NUL; a column may decode to at most 64
+ * times its own size plus 1 MiB, so a note's strings to at most 64 times
+ * the note plus 3 MiB, and all strings together to at most 256 MiB).
  *   files:    paths     strings, sorted
  *             blobs     per file a varint n <= 40, the number of hex digits
  *                       of the blob id, then its digits two a byte, high

@@ -1,5 +1,6 @@
 /* model.c - the in-memory test-impact model of one commit: building, lookup, validation.
  * Lookups are binary searches over the sorted arrays the codec and record produce. */
+#include <math.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -289,14 +290,26 @@ static int validate_tests(const struct model *m, const char *what)
 	return 0;
 }
 
+/* A duration or date in seconds: finite, not negative (nor NaN). */
+static int good_seconds(double t)
+{
+	return isfinite(t) && t >= 0;
+}
+
+int model_validate_flag(const struct model_flag *f, const char *what)
+{
+	if (!good_seconds(f->suite_time) || !good_seconds(f->overhead) ||
+	    !good_seconds(f->recorded_at))
+		return error("%s: bad flag '%s': a time is negative or not "
+			     "finite", what, f->name);
+	return 0;
+}
+
 int model_validate(const struct model *m, const char *what)
 {
 	for (size_t i = 0; i < m->flags_nr; i++)
-		if (!(m->flags[i].suite_time >= 0) ||
-		    !(m->flags[i].overhead >= 0) ||
-		    !(m->flags[i].recorded_at >= 0))
-			return error("%s: bad flag '%s'", what,
-				     m->flags[i].name);
+		if (model_validate_flag(&m->flags[i], what))
+			return -1;
 	if (validate_files(m, what) || validate_features(m, what) ||
 	    validate_tests(m, what))
 		return -1;

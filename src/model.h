@@ -168,7 +168,14 @@ long model_find_feature(const struct model *m, uint32_t file,
 			const char *name);
 
 /*
- * Check the invariants a decoded model must hold before use: indices in
+ * A flag's times (suite_time, overhead, recorded_at) are finite and not
+ * negative. Returns 0, or -1 after an error naming what and the flag.
+ */
+int model_validate_flag(const struct model_flag *f, const char *what);
+
+/*
+ * Check the invariants a decoded model must hold before use: flag times
+ * (model_validate_flag()), indices in
  * range, files sorted by path and unique, features sorted by (file, name)
  * and unique, tests sorted by id and unique, signals well formed and in
  * range. Returns 0, or -1 after an error that names what is wrong.

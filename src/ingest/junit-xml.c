@@ -56,19 +56,55 @@ static const char *attr(const XML_Char **atts, const char *name)
 	return NULL;
 }
 
-/* Parse a time="..." attribute into *out; a missing one is 0. */
-static int parse_time(struct junit_parser *jp, const char *s, double *out)
+/* Step over the decimal digits at s; *any set if there was one. */
+static const char *skip_digits(const char *s, int *any)
 {
-	char *end = NULL;
+	for (; *s >= '0' && *s <= '9'; s++)
+		*any = 1;
+	return s;
+}
+
+/* Digits with at most one dot (a digit on one side), then maybe an
+ * exponent: no sign, hex, inf or nan, no spaces. */
+static int is_plain_decimal(const char *s)
+{
+	int mantissa = 0, exponent = 0;
+
+	s = skip_digits(s, &mantissa);
+	if (*s == '.')
+		s = skip_digits(s + 1, &mantissa);
+	if (!mantissa)
+		return 0;
+	if (*s != 'e' && *s != 'E')
+		return !*s;
+	s++;
+	if (*s == '+' || *s == '-')
+		s++;
+	s = skip_digits(s, &exponent);
+	return exponent && !*s;
+}
+
+/*
+ * Parse a time="..." attribute of of (a testcase's name, or NULL for the
+ * testsuite) into *out; a missing one is 0.
+ */
+static int parse_time(struct junit_parser *jp, const char *s, const char *of,
+		      double *out)
+{
 	double t;
 
 	*out = 0.0;
 	if (!s)
 		return 0;
 	errno = 0;
-	t = strtod(s, &end);
-	if (!*s || *end || errno || !isfinite(t) || t < 0) {
-		stop(jp, "bad time '%.40s'", s);
+	t = is_plain_decimal(s) ? strtod(s, NULL) : NAN;
+	if (errno || !(t >= 0 && t <= JUNIT_MAX_TIME)) {
+		if (of)
+			stop(jp, "bad time '%.40s' of testcase '%.80s' (not "
+			     "a decimal number of seconds up to 1e7)", s, of);
+		else
+			stop(jp, "bad time '%.40s' of testsuite (not a "
+			     "decimal number of seconds up to 1e7)", s);
 		return -1;
 	}
 	*out = t;
@@ -103,7 +139,7 @@ static int start_case(struct junit_parser *jp, const XML_Char **atts)
 		     (size_t)JUNIT_MAX_CASES);
 		return -1;
 	}
-	if (parse_time(jp, attr(atts, "time"), &t) < 0)
+	if (parse_time(jp, attr(atts, "time"), name, &t) < 0)
 		return -1;
 	ALLOC_GROW(jp->cases.cases, jp->cases.nr + 1, jp->cases.alloc);
 	c = &jp->cases.cases[jp->cases.nr++];
@@ -163,7 +199,7 @@ static void XMLCALL on_start(void *user, const XML_Char *name,
 	if (suite && !jp->suite_depth) {
 		double t;
 
-		if (parse_time(jp, attr(atts, "time"), &t) < 0)
+		if (parse_time(jp, attr(atts, "time"), NULL, &t) < 0)
 			return;
 		jp->cases.suite_time += t;
 		jp->suite_depth = jp->depth;

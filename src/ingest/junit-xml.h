@@ -8,6 +8,8 @@
 #include "model.h"
 
 #define JUNIT_MAX_SIZE ((size_t)256 << 20)
+/* The longest time="..." we take, in seconds (about 116 days). */
+#define JUNIT_MAX_TIME 1e7
 
 struct junit_case {
 	char *classname;	/* "tests.test_a.TestX" */
@@ -32,7 +34,9 @@ struct junit_report {
  * with <error>: the worst outcome wins when the same classname+name
  * appears twice, and times add up), with <skipped> skipped. Errors (one
  * line naming the file and line): cannot open, not well-formed XML
- * (truncated or garbage), no <testsuite> root, a bad time attribute.
+ * (truncated or garbage), no <testsuite> root, a bad time attribute
+ * (only plain decimals, as "1.25" or "2e-3", up to JUNIT_MAX_TIME seconds:
+ * no sign, hex, inf or nan).
  * Returns 0 or -1; on -1 nothing from this file is appended.
  */
 int junit_load(struct junit_report *report, const char *path);

@@ -427,6 +427,23 @@ static void test_encode_refuses(void **state)
 	assert_non_null(strstr(err.buf, "is not a hex id"));
 	model_release(&m);
 
+	/* flag times decode would refuse: +inf, negative (issue 13) */
+	for (int k = 0; k < 2; k++) {
+		build_model(&m);
+		if (k == 0)
+			m.flags[0].suite_time = INFINITY;
+		else
+			m.flags[0].overhead = -1;
+		capture_begin();
+		r = model_encode(&enc, &m);
+		capture_end(&err);
+		assert_int_equal(r, -1);
+		assert_int_equal(enc.len, 0);
+		assert_int_equal(count_lines(&err), 1);
+		assert_non_null(strstr(err.buf, "model to encode: bad flag"));
+		model_release(&m);
+	}
+
 	/* what the columns cannot hold: features out of order, bad costs */
 	for (int k = 0; k < 4; k++) {
 		build_model(&m);
@@ -670,6 +687,8 @@ enum spoil {
 	SP_COUNT_STR,
 	SP_COUNT_NEG,
 	SP_TIME_NAN,
+	SP_TIME_INF,
+	SP_OVERHEAD_NEG,
 	SP_COMMIT_NOT_HEX,
 	SP_COMMIT_LONG,
 	SP_FLAG_SHORT,
@@ -695,9 +714,11 @@ static int pack_doc_flags(msgpack_packer *pk, enum spoil sp)
 	else
 		r |= pstr(pk, "default");
 	r |= pstr(pk, sp == SP_FLAG_COMMIT_UPPER ? "ABCDEF" : HEX_B);
-	r |= msgpack_pack_double(pk, sp == SP_TIME_NAN ? NAN : 3.5);
+	r |= msgpack_pack_double(pk, sp == SP_TIME_NAN ? NAN :
+				 sp == SP_TIME_INF ? INFINITY : 3.5);
 	if (sp != SP_FLAG_SHORT)
-		r |= msgpack_pack_double(pk, 0.5);
+		r |= msgpack_pack_double(pk, sp == SP_OVERHEAD_NEG ? -0.5 :
+					 0.5);
 	return r;
 }
 
@@ -803,7 +824,12 @@ static void test_spoiled_documents(void **state)
 		{ SP_COLUMN_STR, "'tests' column 'costs': not a bin" },
 		{ SP_COUNT_STR, "bad 'tests' count" },
 		{ SP_COUNT_NEG, "bad 'tests' count" },
-		{ SP_TIME_NAN, "bad flag 'default'" },
+		{ SP_TIME_NAN, "bad flag 'default': a time is negative or "
+			       "not finite" },
+		{ SP_TIME_INF, "bad flag 'default': a time is negative or "
+			       "not finite" },
+		{ SP_OVERHEAD_NEG, "bad flag 'default': a time is negative "
+				   "or not finite" },
 		{ SP_COMMIT_NOT_HEX, "'commit' is not a hex id" },
 		{ SP_COMMIT_LONG, "'commit' is not a hex id" },
 		{ SP_FLAG_SHORT, "flag #0: not a 4- or 5-item array" },
@@ -1033,14 +1059,46 @@ static void test_string_bomb(void **state)
 	r[1].with.len = paths.len;
 	pack_doc(&doc, SP_NONE, r, 4);
 	assert_decode_fails(doc.buf, doc.len,
-			    "'files' column 'paths': strings too large");
+			    "'files' column 'paths': strings too large (over "
+			    "64 times the column)");
 	/* below the bound the same column is checked further on */
-	n = 1000;
+	n = 60;
 	r[0].count = n;
 	r[1].with.len = max + 4 + 4 * (n - 1);
 	r[2].with.len = r[3].with.len = n;
 	pack_doc(&doc, SP_NONE, r, 4);
 	assert_decode_fails(doc.buf, doc.len, "file #2: bad feature count");
+	free(zeros);
+	sbuf_release(&paths);
+	sbuf_release(&doc);
+}
+
+/* Strings at 41 times their column, 256 MiB at most in all (issue 13). */
+static void test_strings_absolute_cap(void **state)
+{
+	size_t groups = 110, copies = 40, n = groups * (copies + 1);
+	struct sbuf paths = SBUF_INIT, doc = SBUF_INIT;
+	char *zeros = xcalloc(n, 1);
+	struct repl r[4] = {
+		N(S_FILES, n),
+		{ S_FILES, PATHS, { NULL, 0 }, 0 },
+		{ S_FILES, BLOBS, { zeros, n }, 0 },
+		{ S_FILES, IMPORTS, { zeros, n }, 0 },
+	};
+
+	/* per group: a string of 64 KiB written out, then copies of it */
+	for (size_t g = 0; g < groups; g++) {
+		sbuf_add(&paths, "\x00\x80\x80\x04", 4);
+		for (size_t i = 0; i < COVOPT_MAX_STRING; i++)
+			sbuf_addch(&paths, 'a');
+		for (size_t i = 0; i < copies; i++)
+			sbuf_add(&paths, "\x80\x80\x04\x00", 4);
+	}
+	r[1].with.p = paths.buf;
+	r[1].with.len = paths.len;
+	pack_doc(&doc, SP_NONE, r, 4);
+	assert_decode_fails(doc.buf, doc.len,
+			    "bad model: strings too large (over 256 MiB in all)");
 	free(zeros);
 	sbuf_release(&paths);
 	sbuf_release(&doc);
@@ -1743,6 +1801,7 @@ int main(void)
 		cmocka_unit_test(test_spoiled_documents),
 		cmocka_unit_test(test_spoiled_columns),
 		cmocka_unit_test(test_string_bomb),
+		cmocka_unit_test(test_strings_absolute_cap),
 		cmocka_unit_test(test_valid_documents),
 		cmocka_unit_test(test_import_time),
 		cmocka_unit_test(test_too_large),
