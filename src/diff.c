@@ -1474,6 +1474,15 @@ static int check_unique(const struct parser *p, const struct change_set *set)
 	return 0;
 }
 
+/* Only spaces and tabs (a "\r" was cut already). */
+static int is_blank(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return 0;
+	return 1;
+}
+
 int diff_parse_unified(struct change_set *out, git_repository *repo,
 		       const git_commit *base, const char *buf, size_t len,
 		       const char *what)
@@ -1482,6 +1491,8 @@ int diff_parse_unified(struct change_set *out, git_repository *repo,
 			    repo, NULL };
 	struct patch_file f = { 0 };
 	struct file_change fc;
+	size_t skipped = 0;	/* the first line that was not blank, skipped */
+	const char *why = NULL;
 	int ret = -1;
 
 	file_change_init(&fc);
@@ -1501,6 +1512,13 @@ int diff_parse_unified(struct change_set *out, git_repository *repo,
 		}
 		if (!at(&p, "diff --git ") &&
 		    !(at(&p, "--- ") && next_starts_with(&p, "+++ "))) {
+			if (!skipped && !is_blank(p.line, p.hlen)) {
+				skipped = p.lineno;
+				why = at(&p, "--- ") ?
+					"'---' line without '+++' line" :
+					"not a diff: no 'diff --git' or "
+					"'---'/'+++' file header";
+			}
 			advance(&p);
 			continue;
 		}
@@ -1513,6 +1531,12 @@ int diff_parse_unified(struct change_set *out, git_repository *repo,
 		patch_file_release(&f);
 		if (!join_typechange(out, &fc))
 			change_set_take(out, &fc);
+	}
+	/* text around file sections is fine (a commit message); text alone
+	 * is not an empty diff */
+	if (!out->nr && skipped) {
+		header_error(&p, skipped, why, NULL);
+		goto cleanup;
 	}
 	change_set_sort(out);
 	ret = check_unique(&p, out);

@@ -102,7 +102,9 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
  * the base tree by old path; new contents are made by applying the hunks to
  * the old contents. what names the input in messages ("<stdin>"). A
  * malformed diff (bad hunk header, hunk counts that do not match its lines,
- * hunk that does not apply) is an error naming what and the line number.
+ * hunk that does not apply) is an error naming what and the line number;
+ * so is text with no file section at all (garbage, a lone "--- a/x"):
+ * only empty or blank input is an empty diff.
  * Returns 0 or -1.
  */
 int diff_parse_unified(struct change_set *out, git_repository *repo,

@@ -756,6 +756,35 @@ static void compare_files(struct ctx *c, const struct file_change *fc,
 	}
 }
 
+/*
+ * A file whose contents we cannot read as text (binary, on either side):
+ * every feature the model has of it changed as a whole, so a covered file
+ * that turns binary still selects its tests. None: outside every feature.
+ */
+static void binary_changed(struct ctx *c, const struct file_change *fc,
+			   const char *path)
+{
+	long mfile = model_find_file(c->m, fc->old_path ? fc->old_path : path);
+	const struct feature_span whole = { .name = (char *)"<file>",
+					    .kind = FEATURE_FILE,
+					    .first_line = 1, .last_line = 1 };
+	size_t had = 0;
+
+	for (size_t k = 0; mfile >= 0 && k < c->m->features_nr; k++) {
+		const struct model_feature *f = &c->m->features[k];
+		struct feature_span span = whole;
+
+		if (f->file != (uint32_t)mfile)
+			continue;
+		span.name = f->name;
+		span.kind = f->kind;
+		code_changed(c, mfile, path, &span, 1);
+		had++;
+	}
+	if (!had)
+		code_changed(c, mfile, path, &whole, 1);
+}
+
 static int analyze_file(struct ctx *c, const struct file_change *fc)
 {
 	struct feature_map old = FEATURE_MAP_INIT, new = FEATURE_MAP_INIT;
@@ -779,14 +808,7 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 		goto cleanup;
 	}
 	if (fc->binary && !fc->has_old && !fc->has_new) {
-		struct feature_span whole = { .name = (char *)"<file>",
-					      .kind = FEATURE_FILE,
-					      .first_line = 1,
-					      .last_line = 1 };
-
-		code_changed(c, model_find_file(c->m, fc->old_path ?
-						fc->old_path : path),
-			     path, &whole, 1);
+		binary_changed(c, fc, path);
 		goto cleanup;
 	}
 	c->old_map = &old;

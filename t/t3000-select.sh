@@ -331,6 +331,40 @@ test_expect_success 'renames, mode changes and binary files are handled and repo
 	grep "binary file: inventory/logo.bin" err
 '
 
+test_expect_success 'a covered file turned binary selects every test that ran it' '
+	test_when_finished "git -C repo checkout -q ." &&
+	(
+		cd repo &&
+		touching "inventory/units.py::to_grams" >../ran &&
+		printf "\000" >>inventory/units.py &&
+		git covopt select -v >../selected 2>../err
+	) &&
+	grep "binary file: inventory/units.py" err &&
+	sort selected >actual &&
+	test -s ran &&
+	comm -23 ran actual >missing &&
+	test_must_be_empty missing
+'
+
+test_expect_success 'an unparseable --diff=- is an error naming the line, not an empty diff' '
+	(
+		cd repo &&
+		"$PYTHON" -c "import random, sys; random.seed(13); sys.stdout.write(\"\".join(random.choice(\"abc xyz-+@\\n\") for _ in range(25000)))" >../garbage &&
+		test_must_fail git covopt select --diff=- <../garbage >../out.garbage 2>../err.garbage &&
+		printf "\n--- a/x\n" >../lone &&
+		test_must_fail git covopt select --diff=- <../lone >../out.lone 2>../err.lone &&
+		printf "\n \n" | git covopt select --diff=- >../out.blank 2>../err.blank
+	) &&
+	test_must_be_empty out.garbage &&
+	test_line_count = 1 err.garbage &&
+	grep "^error: cannot parse .<stdin>. line [0-9]*: " err.garbage &&
+	test_must_be_empty out.lone &&
+	test_line_count = 1 err.lone &&
+	grep "^error: cannot parse .<stdin>. line 2: .---. line without .+++. line\$" err.lone &&
+	test_must_be_empty out.blank &&
+	test_must_be_empty err.blank
+'
+
 test_expect_success 'a pure rename and a mode-only change select nothing, and --verbose says why' '
 	test_when_finished "git -C repo reset -q --hard" &&
 	(

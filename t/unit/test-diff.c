@@ -687,7 +687,10 @@ static const struct parse_case parse_cases[] = {
 	OK("interleaved", interleaved_patch, interleaved_want),
 	OK("mail", mail_patch, b_txt_want),
 	{ "empty", "", 0, 0, NULL, 0 },
-	{ "only text", "hello\nworld\n", 12, 0, NULL, 0 },
+	{ "blank lines", "\n \r\n\t\n", 6, 0, NULL, 0 },
+	/* not an empty diff, an error (issue 13) */
+	BAD("only text", "hello\nworld\n"),
+	BAD("a lone --- line", "--- a/x\n"),
 	BAD("hunk without header", "@@ -1 +1 @@\n-a\n+b\n"),
 	BAD("--- without +++",
 	    "diff --git a/a.py b/a.py\n--- a/a.py\n@@ -1 +1 @@\n"),

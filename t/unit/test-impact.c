@@ -465,6 +465,50 @@ static const struct impact_case cases[] = {
 	  "note mode change only: pkg/a.py\n" },
 };
 
+/* A covered file turned binary (a NUL byte added): every feature it had
+ * changed as a whole, reaching the tests that ran it (issue 13). */
+static void test_binary_covered_file(void **state)
+{
+	static const struct impact_case turned = {
+		"a covered file turned binary", "pkg/a.py", BINARY, NULL, NULL,
+		NULL
+	};
+	static const char *const want[] = {
+		"files 1 features 5\n"
+		"slot feature pkg/a.py::<module> 1\n"
+		"slot feature pkg/a.py::C 1\n"
+		"slot feature pkg/a.py::C.m 1\n"
+		"slot feature pkg/a.py::f 1\n"
+		"slot feature pkg/a.py::g 1\n",
+		"extra tests/test_a.py::test_f slot 3 ",
+		"note binary file: pkg/a.py\n",
+	};
+	struct strlist none = STRLIST_INIT;
+	struct impact_options o = { .global_paths = &none,
+				    .ignore_paths = &none,
+				    .test_patterns = &none };
+	struct change_set set = CHANGE_SET_INIT;
+	struct impact imp;
+	struct model m;
+	char *got;
+
+	(void)state;
+	build_model(&m);
+	ALLOC_GROW(set.items, 1, set.alloc);
+	set.nr = 1;
+	make_change(&set.items[0], &turned);
+	assert_int_equal(impact_analyze(&imp, &m, &set, &o), 0);
+	got = summary(&imp, &m);
+	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++)
+		if (!strstr(got, want[i]))
+			fail_msg("no '%s' in:\n%s", want[i], got);
+	assert_null(strstr(got, "outside every feature"));
+	free(got);
+	impact_release(&imp);
+	change_set_release(&set);
+	model_release(&m);
+}
+
 static void test_analyze(void **state)
 {
 	struct strlist global = STRLIST_INIT, ignore = STRLIST_INIT,
@@ -627,6 +671,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_binary_covered_file),
 		cmocka_unit_test(test_is_test_name),
 		cmocka_unit_test(test_two_files),
 		cmocka_unit_test(test_collected_function),
