@@ -346,6 +346,20 @@ test_expect_success 'a covered file turned binary selects every test that ran it
 	test_must_be_empty missing
 '
 
+test_expect_success 'a binary diff of a covered file on --diff=- selects every test that ran it' '
+	(
+		cd repo &&
+		touching "inventory/units.py::to_grams" >../ran &&
+		printf "diff --git a/inventory/units.py b/inventory/units.py\nBinary files a/inventory/units.py and b/inventory/units.py differ\n" >../binary.patch &&
+		git covopt select -v --diff=- <../binary.patch >../selected 2>../err
+	) &&
+	grep "binary file: inventory/units.py" err &&
+	sort selected >actual &&
+	test -s ran &&
+	comm -23 ran actual >missing &&
+	test_must_be_empty missing
+'
+
 test_expect_success 'an unparseable --diff=- is an error naming the line, not an empty diff' '
 	(
 		cd repo &&
