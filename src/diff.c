@@ -1233,6 +1233,10 @@ static int no_newline(struct parser *p, struct apply *a)
 	sbuf_setlen(nd, nd->len - 1);
 	if (a->crlf && a->old_crlf && nd->len && nd->buf[nd->len - 1] == '\r')
 		sbuf_setlen(nd, nd->len - 1);
+	/* an empty last line without its newline is no line at all: git
+	 * never writes one, and the hunk would count a line the file lacks */
+	if (!nd->len || nd->buf[nd->len - 1] == '\n')
+		return parse_error(p, "'\\' line after an empty '+' line");
 	return 0;
 }
 

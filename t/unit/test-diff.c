@@ -740,6 +740,9 @@ static const struct parse_case parse_cases[] = {
 	BAD("old line without newline not the last",
 	    "--- a/a.py\n+++ b/a.py\n@@ -1 +1 @@\n-import os\n"
 	    "\\ No newline at end of file\n+x\n"),
+	BAD("an empty added line without its newline (fuzz-diff)",
+	    "--- /dev/null\n+++ b/new.py\n@@ -0,0 +1 @@\n+\n"
+	    "\\ No newline at end of file\n"),
 	BAD("bad mode",
 	    "diff --git a/run.sh b/run.sh\nold mode 100644\nnew mode 12345\n"),
 	BAD("bad index line",
