@@ -143,7 +143,8 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	int ret = -1;
 
 	if (repo_read_blob(&src, b->repo, blob, FEATURES_MAX_SOURCE) < 0 ||
-	    features_parse(fm, path, src.buf, src.len) < 0)
+	    features_parse_flags(fm, path, src.buf, src.len,
+				 FEATURES_SIG_ONLY) < 0)
 		goto cleanup;
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
