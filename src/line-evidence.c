@@ -19,6 +19,13 @@ void line_sets_release(struct line_sets *ls)
 	memset(ls, 0, sizeof(*ls));
 }
 
+void line_sets_reset(struct line_sets *ls, uint32_t sig_nr)
+{
+	ls->sig_nr = sig_nr;
+	ls->runs_nr = 0;
+	ls->sets_nr = 0;
+}
+
 uint32_t line_sets_begin(struct line_sets *ls)
 {
 	ALLOC_GROW(ls->first, ls->sets_nr + 2, ls->first_alloc);
