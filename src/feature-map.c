@@ -124,6 +124,7 @@ struct fm_parser {
 	struct py_lexer lx;
 	struct py_token tok;	/* the next significant token */
 	int peeked;
+	int sig_only;		/* line_hash only marks significant lines */
 	enum header_state hdr;
 	uint32_t hdr_line;
 };
@@ -599,7 +600,7 @@ static void hash_line(struct fm_parser *p, uint32_t l, uint64_t *line_hash)
 		f->header_done = 1;
 	}
 	f->hash = hash_code(p, l, f, f->hash);
-	line_hash[l] = hash_code(p, l, f, FNV_OFFSET) | 1;
+	line_hash[l] = p->sig_only ? 1 : hash_code(p, l, f, FNV_OFFSET) | 1;
 }
 
 /* The first line of each code line's logical line. */
@@ -731,10 +732,12 @@ static void parser_release(struct fm_parser *p)
 	sbuf_release(&p->full);
 }
 
-static void parse_python(struct feature_map *out, const char *buf, size_t len)
+static void parse_python(struct feature_map *out, const char *buf, size_t len,
+			 unsigned flags)
 {
 	struct fm_parser p = { 0 };
 
+	p.sig_only = !!(flags & FEATURES_SIG_ONLY);
 	p.buf = buf;
 	p.len = len;
 	p.imports = &out->imports;
@@ -797,6 +800,12 @@ int features_is_python(const char *path)
 int features_parse(struct feature_map *out, const char *path, const char *buf,
 		   size_t len)
 {
+	return features_parse_flags(out, path, buf, len, 0);
+}
+
+int features_parse_flags(struct feature_map *out, const char *path,
+			 const char *buf, size_t len, unsigned flags)
+{
 	if (len > FEATURES_MAX_SOURCE)
 		return error("'%s' is too large to parse (%zu bytes, at most %zu)",
 			     path ? path : "", len, FEATURES_MAX_SOURCE);
@@ -805,7 +814,7 @@ int features_parse(struct feature_map *out, const char *path, const char *buf,
 	if (!buf)
 		buf = "";
 	if (features_is_python(path))
-		parse_python(out, buf, len);
+		parse_python(out, buf, len, flags);
 	else
 		parse_other(out, buf, len);
 	return 0;

@@ -69,6 +69,15 @@ int features_parse(struct feature_map *out, const char *path, const char *buf,
 		   size_t len);
 
 /*
+ * features_parse() with FEATURES_* flags. FEATURES_SIG_ONLY: line_hash[l] is
+ * 1 for a significant line instead of its hash (cheaper, for callers that
+ * only ask which lines are significant); everything else is the same.
+ */
+#define FEATURES_SIG_ONLY 1u
+int features_parse_flags(struct feature_map *out, const char *path,
+			 const char *buf, size_t len, unsigned flags);
+
+/*
  * The significant lines feature k of map owns, in order, into *lines (a
  * malloc'ed array, NULL when none); returns how many. 0 for non-Python.
  */

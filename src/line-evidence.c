@@ -19,6 +19,13 @@ void line_sets_release(struct line_sets *ls)
 	memset(ls, 0, sizeof(*ls));
 }
 
+void line_sets_reset(struct line_sets *ls, uint32_t sig_nr)
+{
+	ls->sig_nr = sig_nr;
+	ls->runs_nr = 0;
+	ls->sets_nr = 0;
+}
+
 uint32_t line_sets_begin(struct line_sets *ls)
 {
 	ALLOC_GROW(ls->first, ls->sets_nr + 2, ls->first_alloc);
@@ -75,13 +82,22 @@ static int cmp_bits(const void *a, const void *b)
 	return memcmp(a, b, sort_bytes);
 }
 
+/* 1 if the nr bitsets in bits are in order already (often all the same). */
+static int patterns_sorted(const unsigned char *bits, size_t nr, size_t bytes)
+{
+	for (size_t i = 1; i < nr; i++)
+		if (memcmp(bits + (i - 1) * bytes, bits + i * bytes, bytes) > 0)
+			return 0;
+	return 1;
+}
+
 /* Sort and unique the bitsets of the sets; return how many remain. */
 static size_t unique_patterns(unsigned char *bits, size_t nr, size_t bytes)
 {
 	size_t out = 0;
 
 	sort_bytes = bytes;
-	if (nr > 1)
+	if (!patterns_sorted(bits, nr, bytes))
 		qsort(bits, nr, bytes, cmp_bits);
 	for (size_t i = 0; i < nr; i++)
 		if (!out || memcmp(bits + (out - 1) * bytes, bits + i * bytes,

@@ -25,6 +25,8 @@ struct line_sets {
 
 void line_sets_init(struct line_sets *ls, uint32_t sig_nr);
 void line_sets_release(struct line_sets *ls);
+/* Empty ls for a feature of sig_nr lines, keeping its buffers for reuse. */
+void line_sets_reset(struct line_sets *ls, uint32_t sig_nr);
 /* Start the next set (its index is returned); then add its runs in order. */
 uint32_t line_sets_begin(struct line_sets *ls);
 /* Add [start, end) to the last set: start at or after the last end added, end <= sig_nr. */

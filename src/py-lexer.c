@@ -357,6 +357,9 @@ static size_t op_len(const char *buf, size_t len, size_t i)
 		"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "@=", "<>",
 	};
 
+	/* the most common operators never start a longer one */
+	if (buf[i] && strchr("()[]{},;~", buf[i]))
+		return 1;
 	for (size_t k = 0; k < sizeof(ops3) / sizeof(*ops3); k++)
 		if (i + 3 <= len && !memcmp(buf + i, ops3[k], 3))
 			return 3;

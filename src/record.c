@@ -143,7 +143,8 @@ static int parse_file(struct builder *b, uint32_t file, const git_oid *blob,
 	int ret = -1;
 
 	if (repo_read_blob(&src, b->repo, blob, FEATURES_MAX_SOURCE) < 0 ||
-	    features_parse(fm, path, src.buf, src.len) < 0)
+	    features_parse_flags(fm, path, src.buf, src.len,
+				 FEATURES_SIG_ONLY) < 0)
 		goto cleanup;
 	for (size_t k = 0; k < fm->nr; k++)
 		model_add_feature(b->m, file, fm->items[k].name,
@@ -620,26 +621,29 @@ static size_t *pairs_by_feature(const struct line_record *lr, size_t features,
 	return order;
 }
 
-/* Feature f's evidence from its pairs order[from..to); their patterns into pattern[]. */
+/*
+ * Feature f's evidence from its pairs order[from..to); their patterns into
+ * pattern[]. ls is scratch space, reused from feature to feature.
+ */
 static void build_feature(struct builder *b, size_t f, const size_t *order,
-			  size_t from, size_t to, uint32_t *pattern)
+			  size_t from, size_t to, uint32_t *pattern,
+			  struct line_sets *ls)
 {
 	const struct line_record *lr = &b->lr;
 	unsigned char *is_import = xcalloc(to - from + 1, 1);
-	struct line_sets ls;
 	uint32_t *pattern_of;
 
-	line_sets_init(&ls, lr->sig_nr[f]);
+	line_sets_reset(ls, lr->sig_nr[f]);
 	for (size_t i = from; i < to; i++) {
 		size_t p = order[i];
 
-		line_sets_begin(&ls);
+		line_sets_begin(ls);
 		for (size_t r = lr->pair_run[p]; r < lr->pair_run[p + 1]; r++)
-			line_sets_add_run(&ls, lr->runs[2 * r],
+			line_sets_add_run(ls, lr->runs[2 * r],
 					  lr->runs[2 * r + 1]);
 		is_import[i - from] = p >= lr->test_pairs;
 	}
-	if (line_evidence_build(&b->m->lines[f], &pattern_of, &ls, is_import))
+	if (line_evidence_build(&b->m->lines[f], &pattern_of, ls, is_import))
 		model_lines_release(&b->m->lines[f]);
 	for (size_t i = from; i < to; i++)
 		if (order[i] < lr->test_pairs)
@@ -647,7 +651,6 @@ static void build_feature(struct builder *b, size_t f, const size_t *order,
 				pattern_of[i - from] : MODEL_NO_PATTERN;
 	free(pattern_of);
 	free(is_import);
-	line_sets_release(&ls);
 }
 
 /* Build each feature's line evidence and give each test its patterns. */
@@ -656,14 +659,17 @@ static void finish_line_evidence(struct builder *b)
 	struct model *m = b->m;
 	size_t *start, *order = pairs_by_feature(&b->lr, m->features_nr,
 						 &start);
+	struct line_sets ls;
 	uint32_t *next;
 
 	model_lines_alloc(m);
 	model_patterns_block(m, b->lr.test_pairs);
+	line_sets_init(&ls, 0);
 	for (size_t f = 0; f < m->features_nr; f++)
 		if (start[f] < start[f + 1])	/* something ran it */
 			build_feature(b, f, order, start[f], start[f + 1],
-				      m->patterns_block);
+				      m->patterns_block, &ls);
+	line_sets_release(&ls);
 	next = m->patterns_block;
 	for (size_t t = 0; t < m->tests_nr; t++) {	/* pairs in test order */
 		struct model_test *mt = &m->tests[t];

@@ -78,7 +78,8 @@ void sbuf_addstr(struct sbuf *sb, const char *s)
 
 void sbuf_addch(struct sbuf *sb, int c)
 {
-	sbuf_grow(sb, 1);
+	if (sb->len + 1 >= sb->alloc)	/* no room for c and the NUL */
+		sbuf_grow(sb, 1);
 	sb->buf[sb->len++] = (char)c;
 	sb->buf[sb->len] = '\0';
 }

@@ -750,6 +750,42 @@ static void test_too_large(void **state)
 	feature_map_release(&m);
 }
 
+/* FEATURES_SIG_ONLY marks the same lines, with 1, and keeps the rest. */
+static void test_sig_only(void **state)
+{
+	static const char src[] =
+		"import os\n"
+		"\n"
+		"def f(x):  # note\n"
+		"    y = (x +\n"
+		"         1)\n"
+		"    return y\n";
+	struct feature_map full = FEATURE_MAP_INIT, sig = FEATURE_MAP_INIT;
+	size_t marked = 0;
+
+	(void)state;
+	assert_int_equal(features_parse(&full, "m.py", src, strlen(src)), 0);
+	assert_int_equal(features_parse_flags(&sig, "m.py", src, strlen(src),
+					      FEATURES_SIG_ONLY), 0);
+	assert_int_equal(sig.nr, full.nr);
+	assert_int_equal(sig.lines_nr, full.lines_nr);
+	for (size_t k = 0; k < full.nr; k++) {
+		assert_string_equal(sig.items[k].name, full.items[k].name);
+		assert_true(sig.items[k].hash == full.items[k].hash);
+		assert_true(sig.items[k].header_hash ==
+			    full.items[k].header_hash);
+	}
+	for (size_t l = 1; l <= full.lines_nr; l++) {
+		assert_int_equal(sig.owner[l], full.owner[l]);
+		assert_int_equal(sig.stmt[l], full.stmt[l]);
+		assert_true(sig.line_hash[l] == (full.line_hash[l] ? 1 : 0));
+		marked += !!sig.line_hash[l];
+	}
+	assert_int_equal(marked, 5);
+	feature_map_release(&full);
+	feature_map_release(&sig);
+}
+
 /* ---- malformed input ---------------------------------------------------- */
 
 static const char sample[] =
@@ -856,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_is_python),
 		cmocka_unit_test(test_find_and_release),
 		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_sig_only),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_random),
 	};
