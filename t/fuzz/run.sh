@@ -3,7 +3,8 @@
 # The library is compiled apart, in the build directory given, so the normal build is untouched.
 #
 # Usage: run.sh SRCDIR BUILDDIR [HARNESS...]   (default: every t/fuzz/fuzz-*.c)
-# Environment: CLANG (default clang), FUZZ_SECONDS (default 60), FUZZ_CFLAGS
+# Environment: CLANG (default clang), FUZZ_SECONDS (default 60), FUZZ_SEED
+# (libFuzzer's -seed; default 0: a new one each run), FUZZ_CFLAGS
 # and FUZZ_LIBS (the libraries' pkg-config flags; make fuzz sets them).
 # Prints one line a harness, "ok fuzz-X: ..." or "not ok fuzz-X: ...", then
 # a summary; exits 1 when a harness crashed, leaked, hung or could not build.
@@ -14,6 +15,7 @@ build=${2:?usage: run.sh SRCDIR BUILDDIR [HARNESS...]}
 shift 2
 CLANG=${CLANG:-clang}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
+FUZZ_SEED=${FUZZ_SEED:-0}
 FUZZ_CFLAGS=${FUZZ_CFLAGS:-}
 FUZZ_LIBS=${FUZZ_LIBS:-}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
@@ -21,6 +23,9 @@ CFLAGS="-std=gnu11 -g -O1 -fno-omit-frame-pointer -D_GNU_SOURCE -iquote $src/src
 
 case $FUZZ_SECONDS in
 ''|*[!0-9]*) echo "run.sh: FUZZ_SECONDS must be a number of seconds" >&2; exit 2 ;;
+esac
+case $FUZZ_SEED in
+''|*[!0-9]*) echo "run.sh: FUZZ_SEED must be a number" >&2; exit 2 ;;
 esac
 if ! command -v "$CLANG" >/dev/null 2>&1; then
 	echo "run.sh: '$CLANG' not found: make fuzz needs clang and libFuzzer" \
@@ -88,7 +93,7 @@ run_harness() {
 	# -close_fd_mask=2: the library's error lines go nowhere; libFuzzer
 	# and the sanitizers keep a copy of stderr for their reports.
 	"$build/fuzz-$h" -max_total_time="$FUZZ_SECONDS" -max_len="$(max_len "$h")" \
-		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 -print_final_stats=1 \
+		-timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 -print_final_stats=1 -seed="$FUZZ_SEED" \
 		-artifact_prefix="$build/crashes/$h-" "$@" "$work/corpus" \
 		>"$work/log" 2>&1
 }
