@@ -102,3 +102,16 @@ edit () {
 	open(path, "w").write(new)
 	EOF
 }
+
+# covopt_recase REV: on a new branch "recase" from REV, commit a change of
+# one parametrize case of test_to_grams ("7" becomes "8"), then leave an
+# uncommitted change of the units.py code that test runs.
+covopt_recase () {
+	git checkout -q -b recase "$1" &&
+	edit tests/test_units.py \
+		's.replace("(\"7\", (7.0, \"g\"))", "(\"8\", (8.0, \"g\"))")' &&
+	test_tick &&
+	git commit -q -am "test 8, not 7" &&
+	edit inventory/units.py \
+		's.replace("    unit = unit.strip() or DEFAULT_UNIT\n", "    unit = unit.strip()\n    unit = unit or DEFAULT_UNIT\n")'
+}

@@ -143,24 +143,7 @@ test_expect_success 'a test file deleted after the model: its tests are not prin
 test_expect_success 'cases of a parametrized test changed after the model: the function id runs them' '
 	(
 		cd repo &&
-		git checkout -q -b recase A &&
-		"$PYTHON" - <<-\PY &&
-		path = "tests/test_units.py"
-		s = open(path).read()
-		old, new = "(\"7\", (7.0, \"g\"))", "(\"8\", (8.0, \"g\"))"
-		assert old in s
-		open(path, "w").write(s.replace(old, new))
-		PY
-		test_tick &&
-		git commit -q -am "test 8, not 7" &&
-		"$PYTHON" - <<-\PY &&
-		path = "inventory/units.py"
-		s = open(path).read()
-		old = "    unit = unit.strip() or DEFAULT_UNIT\n"
-		new = "    unit = unit.strip()\n    unit = unit or DEFAULT_UNIT\n"
-		assert old in s
-		open(path, "w").write(s.replace(old, new))
-		PY
+		covopt_recase A &&
 		git covopt select -v >../selected-recase 2>../err-recase &&
 		git covopt select -z >../selected-recase.z &&
 		run_selected ../selected-recase.z &&

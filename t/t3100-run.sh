@@ -249,24 +249,7 @@ test_expect_success 'cases of a parametrized test changed after the model: run t
 	test_when_finished "git -C repo checkout -q main && git -C repo checkout -q ." &&
 	(
 		cd repo &&
-		git checkout -q -b recase main &&
-		"$PYTHON" - <<-\PY &&
-		path = "tests/test_units.py"
-		s = open(path).read()
-		old, new = "(\"7\", (7.0, \"g\"))", "(\"8\", (8.0, \"g\"))"
-		assert old in s
-		open(path, "w").write(s.replace(old, new))
-		PY
-		test_tick &&
-		git commit -q -am "test 8, not 7" &&
-		"$PYTHON" - <<-\PY &&
-		path = "inventory/units.py"
-		s = open(path).read()
-		old = "    unit = unit.strip() or DEFAULT_UNIT\n"
-		new = "    unit = unit.strip()\n    unit = unit or DEFAULT_UNIT\n"
-		assert old in s
-		open(path, "w").write(s.replace(old, new))
-		PY
+		covopt_recase main &&
 		git covopt run --dry-run >../recase.json
 	) &&
 	"$PYTHON" - <<-\EOF
