@@ -39,7 +39,7 @@ static void runner_init(struct runner_config *r, const char *name)
 	memset(r, 0, sizeof(*r));
 	r->name = xstrdup(name);
 	r->type = RUNNER_PYTEST;
-	r->python_path = xstrdup("python3");
+	r->python_path = NULL;	/* unset: python-find.c probes */
 	r->coverage_root = xstrdup(".");
 }
 

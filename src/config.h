@@ -19,7 +19,7 @@ struct runner_config {
 	char *name;
 	enum runner_type type;
 	/* pytest */
-	char *python_path;		/* default "python3" */
+	char *python_path;		/* NULL = unset: found by python-find.c */
 	char *coverage_root;		/* --cov=<root>, default "." */
 	struct strlist collect_options;	/* extra args for --collect-only */
 	struct strlist execute_options;	/* extra args when executing */

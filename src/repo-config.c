@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "python-find.h"
 #include "repo-config.h"
 #include "repo.h"
 #include "sbuf.h"
@@ -47,6 +48,10 @@ int repo_load_config(struct covopt_config *cfg, git_repository *repo)
 	override(&cfg->budget, repo, "covopt.budget");
 	override(&cfg->notes_ref, repo, "covopt.notesRef");
 	override(&cfg->runner, repo, "covopt.runner");
+	for (size_t i = 0; i < cfg->runners_nr; i++)
+		if (cfg->runners[i].type == RUNNER_PYTEST)
+			override(&cfg->runners[i].python_path, repo,
+				 PYTHON_FIND_GIT_KEY);
 	return 0;
 }
 

@@ -12,7 +12,8 @@
 /*
  * Fill cfg (uninitialised) with the defaults, then .covopt.yml from the top
  * of the work tree (if any; messages name it ".covopt.yml"), then the git
- * config overrides covopt.budget, covopt.notesRef and covopt.runner.
+ * config overrides covopt.budget, covopt.notesRef, covopt.runner and
+ * covopt.pythonPath (the python_path of every pytest runner).
  * Returns 0, or -1 after an error (cfg is then still released safely).
  */
 int repo_load_config(struct covopt_config *cfg, git_repository *repo);

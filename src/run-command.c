@@ -33,6 +33,7 @@ struct child_fds {
 	int err[2];
 	int out[2];
 	int null_fd;
+	int null_err;
 };
 
 static void close_fd(int *fd)
@@ -49,6 +50,7 @@ static void close_all(struct child_fds *f)
 	close_fd(&f->out[0]);
 	close_fd(&f->out[1]);
 	close_fd(&f->null_fd);
+	close_fd(&f->null_err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -101,8 +103,10 @@ static void child_run(const struct child *c, struct child_fds *f)
 	}
 	child_lift(&f->out[1], err_fd);
 	child_lift(&f->null_fd, err_fd);
+	child_lift(&f->null_err, err_fd);
 	child_redirect(f->null_fd, 0, err_fd);
 	child_redirect(f->out[1], 1, err_fd);
+	child_redirect(f->null_err, 2, err_fd);
 	if (c->dir && chdir(c->dir) < 0)
 		child_fail(err_fd, STAGE_CHDIR);
 	execvp(c->argv[0], (char *const *)c->argv);
@@ -123,6 +127,12 @@ static int open_fds(struct child_fds *f, const struct child *c)
 	if (c->no_stdin) {
 		f->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (f->null_fd < 0)
+			return error("cannot open '/dev/null': %s",
+				     strerror(errno));
+	}
+	if (c->quiet) {
+		f->null_err = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (f->null_err < 0)
 			return error("cannot open '/dev/null': %s",
 				     strerror(errno));
 	}
@@ -219,9 +229,10 @@ static int parent_run(struct child *c, struct child_fds *f, pid_t pid)
 	close_fd(&f->err[1]);
 	close_fd(&f->out[1]);
 	close_fd(&f->null_fd);
+	close_fd(&f->null_err);
 	if (read_failure(f->err[0], &failure) < 0) {
 		wait_child(pid, c->argv[0]);
-		return report_failure(c, &failure);
+		return c->quiet ? -1 : report_failure(c, &failure);
 	}
 	if (c->capture && read_output(&c->out, f->out[0], max, c->argv[0])) {
 		/* Abandon it: it might write forever or ignore SIGPIPE. */
@@ -234,7 +245,7 @@ static int parent_run(struct child *c, struct child_fds *f, pid_t pid)
 
 int run_command(struct child *c)
 {
-	struct child_fds f = { { -1, -1 }, { -1, -1 }, -1 };
+	struct child_fds f = { { -1, -1 }, { -1, -1 }, -1, -1 };
 	size_t old_len = c->out.len;
 	pid_t pid;
 	int ret = -1;

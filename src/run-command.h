@@ -11,6 +11,8 @@ struct child {
 	const char *dir;		/* chdir here first, or NULL */
 	int capture;			/* capture stdout into out */
 	int no_stdin;			/* stdin from /dev/null */
+	int quiet;			/* stderr to /dev/null; a failure
+					 * to start is not reported */
 	size_t max_output;		/* cap on captured bytes (0: 256 MiB) */
 	struct sbuf out;
 };

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include "python-find.h"
 #include "runner.h"
 #include "run-command.h"
 #include "sbuf.h"
@@ -22,9 +23,10 @@ static const char *runner_name(const struct runner_config *r)
 	return r->type == RUNNER_PYTEST ? "pytest" : "command";
 }
 
+/* The interpreter: python_path, else the one python_find() probes. */
 static const char *python_path(const struct runner_config *r)
 {
-	return r->python_path && *r->python_path ? r->python_path : "python3";
+	return python_find(r->python_path, runner_name(r));
 }
 
 static void append_all(struct strlist *out, const struct strlist *from)
@@ -176,13 +178,17 @@ int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
 	return 0;
 }
 
-static void collect_argv(struct strlist *argv, const struct runner_config *r)
+static int collect_argv(struct strlist *argv, const struct runner_config *r)
 {
+	const char *python;
+
 	if (r->type == RUNNER_COMMAND) {
 		append_all(argv, &r->collect_command);
-		return;
+		return 0;
 	}
-	strlist_append(argv, python_path(r));
+	if (!(python = python_path(r)))
+		return -1;
+	strlist_append(argv, python);
 	strlist_append(argv, "-m");
 	strlist_append(argv, "pytest");
 	strlist_append(argv, "-q");
@@ -190,6 +196,7 @@ static void collect_argv(struct strlist *argv, const struct runner_config *r)
 	strlist_append(argv, "-p");
 	strlist_append(argv, "no:cacheprovider");
 	append_all(argv, &r->collect_options);
+	return 0;
 }
 
 int runner_collect(struct strlist *out, const struct runner_config *r)
@@ -201,7 +208,8 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 	size_t split;
 	int ret = -1, status;
 
-	collect_argv(&argv, r);
+	if (collect_argv(&argv, r) < 0)
+		goto cleanup;
 	if (!argv.nr) {
 		error("runner '%s' has no collect command", runner_name(r));
 		goto cleanup;
@@ -269,15 +277,19 @@ static size_t append_ids(struct strlist *argv, const struct runner_config *r,
 	return refused;
 }
 
-/* The argv without ids; the ids go after it. */
-static void execute_head(struct strlist *out, const struct runner_config *r,
-			 int with_coverage)
+/* The argv without ids; the ids go after it. 0, or -1 without a Python. */
+static int execute_head(struct strlist *out, const struct runner_config *r,
+			int with_coverage)
 {
+	const char *python;
+
 	if (r->type == RUNNER_COMMAND) {
 		append_all(out, &r->execute_command);
-		return;
+		return 0;
 	}
-	strlist_append(out, python_path(r));
+	if (!(python = python_path(r)))
+		return -1;
+	strlist_append(out, python);
 	strlist_append(out, "-m");
 	strlist_append(out, "pytest");
 	if (with_coverage) {
@@ -291,13 +303,16 @@ static void execute_head(struct strlist *out, const struct runner_config *r,
 	append_all(out, &r->execute_options);
 	/* Whatever the options above, what follows is node ids, not options. */
 	strlist_append(out, "--");
+	return 0;
 }
 
-void runner_execute_argv(struct strlist *out, const struct runner_config *r,
-			 const struct strlist *ids, int with_coverage)
+int runner_execute_argv(struct strlist *out, const struct runner_config *r,
+			const struct strlist *ids, int with_coverage)
 {
-	execute_head(out, r, with_coverage);
+	if (execute_head(out, r, with_coverage) < 0)
+		return -1;
 	append_ids(out, r, ids);
+	return 0;
 }
 
 int runner_execute(const struct runner_config *r, const struct strlist *ids,
@@ -310,7 +325,8 @@ int runner_execute(const struct runner_config *r, const struct strlist *ids,
 	int ret = -1;
 
 	sbuf_init(&c.out, 0);
-	execute_head(&argv, r, with_coverage);
+	if (execute_head(&argv, r, with_coverage) < 0)
+		goto cleanup;
 	head = argv.nr;
 	refused = append_ids(&argv, r, ids);
 	if (argv.nr == head) {

@@ -7,8 +7,13 @@
 #include "strlist.h"
 
 /*
+ * <python> is the runner's python_path, else the first of python3, python,
+ * /usr/bin/python3 that runs pytest (python-find.h).
+ */
+
+/*
  * Collect the ids of every test of the suite into out (sorted, unique):
- * pytest: "python -m pytest -q --collect-only -p no:cacheprovider
+ * pytest: "<python> -m pytest -q --collect-only -p no:cacheprovider
  * <collect_options>" and the node ids of its output; command:
  * collect_command's stdout; both read by runner_parse_ids(), ids split by
  * a newline left out with a warning. Returns 0, or -1 with an error
@@ -29,7 +34,7 @@ int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
 
 /*
  * Execute the tests ids (in the given order) and return the runner's exit
- * status: pytest: "python -m pytest [--cov=<coverage_root>
+ * status: pytest: "<python> -m pytest [--cov=<coverage_root>
  * --cov-context=test when with_coverage] <execute_options> <ids>";
  * command: execute_command + ids. Ids are separate argv words, never
  * parsed by a shell. Returns the status (0 = passed) or -1 if it cannot run.
@@ -37,8 +42,9 @@ int runner_parse_ids(struct strlist *out, size_t *split, const char *text,
 int runner_execute(const struct runner_config *r, const struct strlist *ids,
 		   int with_coverage);
 
-/* The argv runner_execute would run, for --dry-run's runner_options. */
-void runner_execute_argv(struct strlist *out, const struct runner_config *r,
+/* The argv runner_execute would run, for --dry-run's runner_options;
+ * 0, or -1 after an error (no Python that runs pytest). */
+int runner_execute_argv(struct strlist *out, const struct runner_config *r,
 			 const struct strlist *ids, int with_coverage);
 
 #endif

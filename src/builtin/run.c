@@ -37,19 +37,23 @@ struct run_options {
 };
 
 /* The execute options pytest gets, for --dry-run's runner_options. */
-static void runner_options(struct strlist *out, const struct runner_config *r,
-			   int with_coverage)
+static int runner_options(struct strlist *out, const struct runner_config *r,
+			  int with_coverage)
 {
 	struct strlist none = STRLIST_INIT, argv = STRLIST_INIT;
 	size_t skip;
 
-	runner_execute_argv(&argv, r, &none, with_coverage);
+	if (runner_execute_argv(&argv, r, &none, with_coverage) < 0) {
+		strlist_release(&argv);
+		return -1;
+	}
 	/* drop the interpreter and "-m pytest", or the command itself */
 	skip = r->type == RUNNER_PYTEST ? 3 : r->execute_command.nr;
 	for (size_t i = skip; i < argv.nr; i++)
 		if (strcmp(argv.items[i], "--"))
 			strlist_append(out, argv.items[i]);
 	strlist_release(&argv);
+	return 0;
 }
 
 static int dry_run(const struct selection *s, const struct runner_config *r,
@@ -70,8 +74,8 @@ static int dry_run(const struct selection *s, const struct runner_config *r,
 	else
 		return error("unknown --dry-run-format '%s' (json or "
 			     "space-separated-list)", format);
-	runner_options(&opts, r, 0);
-	ret = output_selection(stdout, s, fmt, &extra);
+	ret = runner_options(&opts, r, 0) < 0 ? -1 :
+	      output_selection(stdout, s, fmt, &extra);
 	strlist_release(&opts);
 	return ret;
 }

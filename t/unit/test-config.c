@@ -94,7 +94,7 @@ static void check_defaults(const struct covopt_config *cfg)
 	assert_ptr_equal(r, config_runner(cfg, NULL));
 	assert_string_equal(r->name, "pytest");
 	assert_int_equal(r->type, RUNNER_PYTEST);
-	assert_string_equal(r->python_path, "python3");
+	assert_null(r->python_path);
 	assert_string_equal(r->coverage_root, ".");
 	assert_int_equal(r->collect_options.nr, 0);
 	assert_int_equal(r->execute_options.nr, 0);
@@ -237,7 +237,7 @@ static void test_values_and_layering(void **state)
 	assert_int_equal(cfg.global_paths.nr, 0);
 	assert_int_equal(cfg.runners_nr, 2);
 	r = config_runner(&cfg, "pytest");
-	assert_string_equal(r->python_path, "python3");
+	assert_null(r->python_path);
 	assert_string_equal(r->coverage_root, "pkg");
 	r = config_runner(&cfg, NULL);
 	assert_string_equal(r->name, "x");

@@ -242,6 +242,26 @@ static void test_run_command_cases(void **state)
 	sbuf_release(&err);
 }
 
+/* quiet: the child's stderr and a failure to start it are not shown. */
+static void test_quiet(void **state)
+{
+	const char *talk[] = { "/bin/sh", "-c", "echo to-err >&2; exit 4",
+			       NULL };
+	const char *missing[] = { MISSING, NULL };
+	struct child c = { .argv = talk, .quiet = 1, .out = SBUF_INIT };
+	struct sbuf err = SBUF_INIT;
+	struct redirect r;
+
+	fd_redirect(&r, 2);
+	assert_int_equal(run_command(&c), 4);
+	c.argv = missing;
+	assert_int_equal(run_command(&c), -1);
+	fd_restore(&r, &err);
+	assert_string_equal(err.buf, "");
+	sbuf_release(&err);
+	assert_no_children();
+}
+
 static void test_no_capture(void **state)
 {
 	const char *argv[] = { "/bin/echo", "to-stdout", NULL };
@@ -533,9 +553,10 @@ static void test_pytest_argv(void **state)
 	fill(&ids, ids_in);
 	strlist_append(&r.execute_options, "-x");
 	strlist_append(&r.execute_options, "--tb=short");
-	runner_execute_argv(&argv, &r, &ids, 1);
+	r.python_path = (char *)"py";
+	assert_int_equal(runner_execute_argv(&argv, &r, &ids, 1), 0);
 	{
-		const char *want[] = { "python3", "-m", "pytest", "--cov=.",
+		const char *want[] = { "py", "-m", "pytest", "--cov=.",
 				       "--cov-context=test", "-x",
 				       "--tb=short", "--", "t.py::a",
 				       "t.py::b[-1]", NULL };
@@ -678,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_no_fd_leak_into_child),
 		cmocka_unit_test(test_command_collect),
 		cmocka_unit_test(test_command_execute),
+		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_pytest_argv),
 		cmocka_unit_test(test_pytest_runner),
 	};
