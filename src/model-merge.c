@@ -139,8 +139,9 @@ static void inherit_history(struct model *out, const struct model *base)
 
 /*
  * Where each flag of base goes in out: a flag fresh lacks is added; a flag
- * fresh has maps to it when partial (its suite time stays the full
- * suite's), else to -1 (fresh replaces it).
+ * fresh has maps to it when partial (its suite time and start-up overhead
+ * stay the full run's: a part of the suite measures neither), else to -1
+ * (fresh replaces it).
  */
 static long *map_flags(struct model *out, const struct model *fresh,
 		       const struct model *base, int partial)
@@ -157,9 +158,10 @@ static long *map_flags(struct model *out, const struct model *fresh,
 					f->recorded_at);
 		else
 			flag_map[i] = partial ? k : -1;
-		if (k >= 0 && partial &&
-		    out->flags[k].suite_time < f->suite_time)
+		if (k >= 0 && partial) {
 			out->flags[k].suite_time = f->suite_time;
+			out->flags[k].overhead = f->overhead;
+		}
 	}
 	return flag_map;
 }

@@ -293,6 +293,43 @@ static void test_merge_import_time(void **state)
 	model_release(&b);
 }
 
+/* A partial run keeps the full run's suite time and start-up overhead;
+ * a full one replaces them. */
+static void test_partial_keeps_times(void **state)
+{
+	static const struct spec full_spec = {
+		{ { "default", A, 10 } },
+		{ { "t::1", "default", 1, { "x.py::f" } },
+		  { "t::2", "default", 2, { "y.py::g" } } },
+	};
+	static const struct spec part_spec = {
+		{ { "default", A, 20 } },
+		{ { "t::1", "default", 1, { "x.py::f" } } },
+	};
+	struct model full, part, out;
+
+	(void)state;
+	build(&full, &full_spec);
+	build(&part, &part_spec);
+	full.flags[0].suite_time = 52.0;
+	full.flags[0].overhead = 4.0;
+	part.flags[0].suite_time = 3.0;
+	part.flags[0].overhead = 1.5;
+	model_init(&out);
+	model_carry_forward_partial(&out, &part, &full);
+	assert_int_equal(out.tests_nr, 2);
+	assert_true(out.flags[0].suite_time == 52.0);
+	assert_true(out.flags[0].overhead == 4.0);
+	model_release(&out);
+	model_init(&out);
+	model_carry_forward(&out, &part, &full);
+	assert_true(out.flags[0].suite_time == 3.0);
+	assert_true(out.flags[0].overhead == 1.5);
+	model_release(&out);
+	model_release(&full);
+	model_release(&part);
+}
+
 /* The combined note does not depend on which side is which. */
 static void test_merge_note_symmetric(void **state)
 {
@@ -711,6 +748,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_models),
 		cmocka_unit_test(test_merge_import_time),
+		cmocka_unit_test(test_partial_keeps_times),
 		cmocka_unit_test(test_merge_note_symmetric),
 		cmocka_unit_test(test_merge_note_corrupt),
 		cmocka_unit_test(test_remote_ref_name),
