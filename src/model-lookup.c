@@ -94,3 +94,33 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
 	sbuf_release(&st.why);
 	return ret;
 }
+
+/* The remote to name in "git covopt fetch": the only one, else origin
+ * when there is one, else a placeholder; NULL without remotes. */
+static const char *remote_to_name(const git_strarray *remotes)
+{
+	if (!remotes->count)
+		return NULL;
+	if (remotes->count == 1)
+		return remotes->strings[0];
+	for (size_t i = 0; i < remotes->count; i++)
+		if (!strcmp(remotes->strings[i], "origin"))
+			return "origin";
+	return "<remote>";
+}
+
+void model_lookup_fixes(struct sbuf *out, git_repository *repo)
+{
+	git_strarray remotes = { 0 };
+	const char *remote = NULL;
+
+	sbuf_addstr(out, "record one with 'git covopt record' after a full "
+		    "test run");
+	/* A list that cannot be read only loses the second fix. */
+	if (!git_remote_list(&remotes, repo))
+		remote = remote_to_name(&remotes);
+	if (remote)
+		sbuf_addf(out, ", or fetch one with 'git covopt fetch %s'",
+			  remote);
+	git_strarray_dispose(&remotes);
+}

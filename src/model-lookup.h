@@ -41,4 +41,11 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
 			 git_repository *repo, const char *notes_ref,
 			 const git_oid *start, unsigned max_depth);
 
+/*
+ * The ways to a model when none is in reach, for the end of an error
+ * line: record one, and, when the repository has a remote, fetch one
+ * ("git covopt fetch origin"; the network is not contacted).
+ */
+void model_lookup_fixes(struct sbuf *out, git_repository *repo);
+
 #endif

@@ -70,19 +70,25 @@ static int load_model(struct selection *s, git_repository *repo,
 		struct sbuf why = SBUF_INIT;
 
 		sbuf_addf(&why, "no model for %.12s or its %u nearest ancestors "
-			  "in %s%s", s->base_hex, o->search_depth, ref,
+			  "in %s%s (", s->base_hex, o->search_depth, ref,
 			  at.shallow ? " (the search stopped at the boundary "
 			  "of this shallow clone)" : "");
+		model_lookup_fixes(&why, repo);
+		sbuf_addch(&why, ')');
 		s->fallback_reason = sbuf_detach(&why, NULL);
 		return 1;
 	}
-	if (!found)
-		return error("no model for '%.12s' or its %u nearest ancestors "
-			     "in '%s'%s; record one with 'git covopt record' "
-			     "after a full test run", s->base_hex,
-			     o->search_depth, ref, at.shallow ?
-			     " (the search stopped at the boundary of this "
-			     "shallow clone)" : "");
+	if (!found) {
+		struct sbuf fixes = SBUF_INIT;
+
+		model_lookup_fixes(&fixes, repo);
+		error("no model for '%.12s' or its %u nearest ancestors in "
+		      "'%s'%s; %s", s->base_hex, o->search_depth, ref,
+		      at.shallow ? " (the search stopped at the boundary of "
+		      "this shallow clone)" : "", fixes.buf);
+		sbuf_release(&fixes);
+		return -1;
+	}
 	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at.commit);
 	return 0;
 }
@@ -481,6 +487,7 @@ static int set_budget(struct selection *s, const struct select_options *o)
 		suite += s->model.flags[i].suite_time;
 		s->overhead += s->model.flags[i].overhead;
 	}
+	s->suite_time = suite;
 	if (!o->budget)
 		return 0;
 	s->budget = parse_budget(o->budget, suite);

@@ -67,6 +67,7 @@ struct selection {
 	double budget;				/* seconds for tests; < 0 none */
 	double overhead;			/* start-up of the run */
 	double cost;				/* estimated time of the chosen tests */
+	double suite_time;			/* the model's whole suite (flags summed) */
 	double utility, utility_all, bound;
 	const char *strategy;
 	size_t affected;

@@ -172,7 +172,7 @@ test_expect_success '--observe runs everything and reports a missed failure' '
 		edit inventory/units.py "$TO_GRAMS_BODY" &&
 		test_must_fail git covopt run --observe -t 0.001 >../out 2>../err
 	) &&
-	grep "observe: missed tests.test_stock::test_low_stock" err &&
+	grep "^observe: missed tests/test_stock.py::test_low_stock$" err &&
 	grep "caught 0 and missed [1-9]" err
 '
 

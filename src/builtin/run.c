@@ -31,6 +31,7 @@ struct run_options {
 	int record;
 	int observe;
 	int verbose;
+	int quiet;
 	const char *shard;
 	const char *rest;
 	const char *ref;	/* the notes ref, passed on to record */
@@ -119,8 +120,20 @@ static int junit_case_is(const struct junit_case *c, const char *id,
 	       !strcmp(key->buf + n + 1, c->name);
 }
 
-/* --observe: which failing tests did the selection leave out? */
-static void report_missed(const struct selection *s, const char *report)
+/* The node id among ids of JUnit case c, or NULL. */
+static const char *case_nodeid(const struct junit_case *c,
+			       const struct strlist *ids, struct sbuf *key)
+{
+	for (size_t i = 0; i < ids->nr; i++)
+		if (junit_case_is(c, ids->items[i], key))
+			return ids->items[i];
+	return NULL;
+}
+
+/* --observe: which failing tests did the selection leave out? Named by
+ * their node ids (what pytest takes), JUnit's names if none matches. */
+static void report_missed(const struct selection *s,
+			  const struct strlist *collected, const char *report)
 {
 	struct junit_report junit = JUNIT_REPORT_INIT;
 	struct sbuf key = SBUF_INIT;
@@ -138,9 +151,14 @@ static void report_missed(const struct selection *s, const char *report)
 		for (size_t k = 0; k < s->nr && !caught; k++)
 			caught = junit_case_is(c, s->chosen[k].id, &key);
 		if (!caught) {
+			const char *id = case_nodeid(c, collected, &key);
+
 			missed++;
-			fprintf(stderr, "observe: missed %s::%s\n",
-				c->classname, c->name);
+			if (id)
+				fprintf(stderr, "observe: missed %s\n", id);
+			else
+				fprintf(stderr, "observe: missed %s::%s\n",
+					c->classname, c->name);
 		}
 	}
 	fprintf(stderr, "observe: %zu test%s failed; the selection of %zu "
@@ -204,7 +222,7 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	with_report(&copy, r, report);
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
-		report_missed(s, report);
+		report_missed(s, collected, report);
 	if (ro->record && status >= 0 && record_run(repo, report, ro->ref) < 0 &&
 	    !status)
 		status = 1;
@@ -237,6 +255,17 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 		fprintf(stderr, "git covopt run: no test to run\n");
 	selection_release(&s);
 	return ret;
+}
+
+/* One line on stderr: how much of the suite runs, in tests and time. */
+static void print_summary(const struct selection *s, size_t suite_tests)
+{
+	fprintf(stderr, "selected %zu of %zu test%s", s->nr, suite_tests,
+		suite_tests == 1 ? "" : "s");
+	if (s->suite_time > 0)
+		fprintf(stderr, ", est. %.1f s of %.1f s",
+			s->cost + s->overhead, s->suite_time);
+	fputc('\n', stderr);
 }
 
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
@@ -278,6 +307,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		OPT_STRING(0, "rest", &ro.rest, "file",
 			   "write the tests not selected to a file"),
 		OPT_COUNT('v', "verbose", &ro.verbose, "explain the choice on stderr"),
+		OPT_BOOL('q', "quiet", &ro.quiet, "print no summary line"),
 		OPT_END(),
 	};
 
@@ -324,6 +354,8 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		selection_shard(&s, shard_k, shard_n);
 	if (ro.verbose)
 		output_verbose(stderr, &s);
+	else if (!ro.quiet && !ro.dry_run)
+		print_summary(&s, collected.nr);
 	ret = ro.dry_run ? (dry_run(&s, r, ro.format) < 0 ? 1 : 0) :
 	      execute(&s, r, &collected, &ro, repo);
 release:

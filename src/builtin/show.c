@@ -280,8 +280,12 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	if (found < 0)
 		goto cleanup;
 	if (!found) {
+		struct sbuf fixes = SBUF_INIT;
+
+		model_lookup_fixes(&fixes, repo);
 		error("no model for '%s' or its %ld nearest ancestors in '%s'; "
-		      "record one with 'git covopt record'", rev, depth, ref);
+		      "%s", rev, depth, ref, fixes.buf);
+		sbuf_release(&fixes);
 		goto cleanup;
 	}
 	s->distance = at.distance;
