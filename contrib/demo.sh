@@ -115,7 +115,7 @@ then
 	git covopt select HEAD~1 -t 10 --verbose -z >"$selected"
 	if test -s "$selected"
 	then
-		heading "running them: git covopt select HEAD~1 -t 10 -z | xargs -0 pytest"
+		heading "running them: git covopt select HEAD~1 -t 10 -z | xargs -0 -r pytest"
 		# ids as pytest names them, blanks and quotes included
 		xargs -0 -r "$PYTHON" -m pytest -q -p no:cacheprovider <"$selected"
 	else
