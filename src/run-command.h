@@ -11,6 +11,8 @@ struct child {
 	const char *dir;		/* chdir here first, or NULL */
 	int capture;			/* capture stdout into out */
 	int no_stdin;			/* stdin from /dev/null */
+	const char *stdin_path;		/* or stdin from this file */
+	int no_stderr;			/* stderr to /dev/null */
 	size_t max_output;		/* cap on captured bytes (0: 256 MiB) */
 	struct sbuf out;
 };
