@@ -71,17 +71,17 @@ static char *informational_signer(git_repository *repo, const struct model *m)
 		return NULL;
 	old = error_divert(&quiet);
 	loaded = signing_config_load(&c, repo) == 0;
+	if (loaded) {
+		signing_verify_model(&v, m, &c);
+		if (v.trusted) {
+			signer = v.signer;
+			v.signer = NULL;
+		}
+		signing_verdict_release(&v);
+		signing_config_release(&c);
+	}
 	error_divert(old);
 	sbuf_release(&quiet);
-	if (!loaded)
-		return NULL;
-	signing_verify_model(&v, m, &c);
-	if (v.trusted) {
-		signer = v.signer;
-		v.signer = NULL;
-	}
-	signing_verdict_release(&v);
-	signing_config_release(&c);
 	return signer;
 }
 

@@ -124,6 +124,18 @@ test_expect_success 'without --trust behaviour is unchanged: the nearest model, 
 	test_must_be_empty err
 '
 
+test_expect_success 'without --trust a signature that cannot be checked is only not named' '
+	test_when_finished "git -C repo config gpg.ssh.program ssh-keygen" &&
+	git -C repo config gpg.ssh.program "$TRASH_DIRECTORY/no-such-program" &&
+	git -C repo covopt select --json $(cat c1) >out.json 2>err &&
+	test_must_be_empty err &&
+	test "$(json_field out.json model_commit)" = "$(cat c1)" &&
+	test "$(json_field out.json model_signer)" = None &&
+	test_must_fail git -C repo covopt select --trust=signed $(cat c1) 2>err &&
+	grep "cannot start" err &&
+	grep "^error: no trusted (signed) model for" err
+'
+
 test_expect_success 'covopt.trust=signed is the default --trust; --trust=any overrides it' '
 	test_when_finished "git -C repo config --unset covopt.trust" &&
 	git -C repo config covopt.trust signed &&
