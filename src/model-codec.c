@@ -386,8 +386,33 @@ static void pack_import_time(msgpack_packer *pk, struct sbuf *col,
 	pack_column(pk, col);
 }
 
+/* Does any flag carry a signature? Unsigned models keep their old bytes. */
+static int any_signature(const struct model *m)
+{
+	for (size_t i = 0; i < m->flags_nr; i++)
+		if (m->flags[i].signature_len)
+			return 1;
+	return 0;
+}
+
+/* "signatures": one entry per flag, nil or the signature's bytes. */
+static void pack_signatures(msgpack_packer *pk, const struct model *m)
+{
+	msgpack_pack_array(pk, m->flags_nr);
+	for (size_t i = 0; i < m->flags_nr; i++) {
+		const struct model_flag *f = &m->flags[i];
+
+		if (f->signature_len)
+			msgpack_pack_bin_with_body(pk, f->signature,
+						   f->signature_len);
+		else
+			msgpack_pack_nil(pk);
+	}
+}
+
 int model_encode(struct sbuf *out, const struct model *m)
 {
+	int signed_model = any_signature(m);
 	struct sbuf col = SBUF_INIT;
 	msgpack_packer pk;
 	size_t start = out->len;
@@ -395,7 +420,7 @@ int model_encode(struct sbuf *out, const struct model *m)
 	if (check_model(m))
 		return -1;
 	msgpack_packer_init(&pk, out, sbuf_write);
-	msgpack_pack_map(&pk, m->lines ? 9 : 8);
+	msgpack_pack_map(&pk, 8 + !!m->lines + signed_model);
 	pack_cstr(&pk, "covopt");
 	msgpack_pack_uint32(&pk, COVOPT_MODEL_VERSION);
 	pack_cstr(&pk, "commit");
@@ -413,6 +438,10 @@ int model_encode(struct sbuf *out, const struct model *m)
 	if (m->lines) {
 		pack_cstr(&pk, "lines");
 		lines_pack(&pk, m);
+	}
+	if (signed_model) {
+		pack_cstr(&pk, "signatures");
+		pack_signatures(&pk, m);
 	}
 	/* last, over every byte before its value */
 	pack_cstr(&pk, "checksum");
@@ -1269,6 +1298,38 @@ static int decode_import_time(struct decoder *d, const msgpack_object *root)
 }
 
 /*
+ * The "signatures" entry, optional: one nil or bin (at most
+ * COVOPT_MAX_SIGNATURE bytes) per flag. A signature is checked by its
+ * verifier, not here: a malformed entry leaves every flag unsigned
+ * rather than making the model corrupt (the checksum still covers it).
+ */
+static void decode_signatures(struct decoder *d, const msgpack_object *root)
+{
+	int dup;
+	const msgpack_object *o = optional_key(root, "signatures", &dup);
+	struct model *m = d->m;
+
+	if (!o || dup || o->type != MSGPACK_OBJECT_ARRAY ||
+	    o->via.array.size != m->flags_nr)
+		return;
+	for (size_t i = 0; i < m->flags_nr; i++) {
+		const msgpack_object *e = &o->via.array.ptr[i];
+
+		if (e->type != MSGPACK_OBJECT_NIL &&
+		    (e->type != MSGPACK_OBJECT_BIN ||
+		     e->via.bin.size > COVOPT_MAX_SIGNATURE))
+			return;
+	}
+	for (size_t i = 0; i < m->flags_nr; i++) {
+		const msgpack_object *e = &o->via.array.ptr[i];
+
+		if (e->type == MSGPACK_OBJECT_BIN)
+			model_flag_set_signature(&m->flags[i], e->via.bin.ptr,
+						 e->via.bin.size);
+	}
+}
+
+/*
  * The "checksum" entry, required from format 2 on and checked whenever
  * present: the last root entry, a fixed 8-byte uint, the checksum64() of
  * every byte of the note before its value.
@@ -1306,6 +1367,7 @@ static int decode_root(struct decoder *d, const msgpack_object *root)
 			     d->what);
 	if (decode_flags(d, val[1]))
 		return -1;
+	decode_signatures(d, root);
 	if (decode_columns(d, val[2], val[3], val[4]) ||
 	    decode_import_time(d, root))
 		return -1;

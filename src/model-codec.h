@@ -27,6 +27,12 @@
  *                 varint each in increasing order: the first its feature
  *                 index, each next one its index minus the previous
  *                 one's minus 1; every index below the feature count
+ *   "signatures" -> array (optional: only a signed model has it, just
+ *                 before "checksum"): one entry per flag, in flag order,
+ *                 nil (unsigned) or a bin of at most COVOPT_MAX_SIGNATURE
+ *                 bytes, the detached signature of that flag's recording
+ *                 (signing.h says what it covers); a malformed entry
+ *                 decodes as no signatures at all
  * Each count is a uint (at most COVOPT_MAX_ITEMS); every other item is a
  * bin, a column holding one entry per item, in item order, with no bytes
  * left over. "varint" is unsigned LEB128: 7 bits a byte, low first, high

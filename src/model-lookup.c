@@ -6,6 +6,7 @@
 #include "notes-store.h"
 #include "strlist.h"
 #include "usage.h"
+#include "xalloc.h"
 #include "banned.h"
 
 int model_lookup_decode(struct model *out, struct sbuf *why,
@@ -26,30 +27,83 @@ int model_lookup_decode(struct model *out, struct sbuf *why,
 	return ret < 0 ? -1 : 0;
 }
 
-void model_lookup_report(const char *why, const char *ref,
-			 const git_oid *commit)
+/* 1 the first time a note (commit, ref) is named in this process. */
+static int first_report(const char *hex, const char *ref)
 {
 	static struct strlist reported;
 	struct sbuf key = SBUF_INIT;
+	int first = 1;
+
+	sbuf_addf(&key, "%s %s", hex, ref);
+	for (size_t i = 0; first && i < reported.nr; i++)
+		first = !!strcmp(reported.items[i], key.buf);
+	if (first)
+		strlist_append(&reported, key.buf);
+	sbuf_release(&key);
+	return first;
+}
+
+void model_lookup_report(const char *why, const char *ref,
+			 const git_oid *commit)
+{
 	char hex[GIT_OID_HEXSZ + 1];
 
 	git_oid_tostr(hex, sizeof(hex), commit);
-	sbuf_addf(&key, "%s %s", hex, ref);
-	for (size_t i = 0; i < reported.nr; i++)
-		if (!strcmp(reported.items[i], key.buf))
-			goto done;
-	strlist_append(&reported, key.buf);
-	warning("%s; skipped it: remove it with 'git covopt gc' or "
-		"'git notes --ref=%s remove %s'", why, ref, hex);
-done:
-	sbuf_release(&key);
+	if (first_report(hex, ref))
+		warning("%s; skipped it: remove it with 'git covopt gc' or "
+			"'git notes --ref=%s remove %s'", why, ref, hex);
+}
+
+void model_lookup_report_untrusted(const struct signing_verdict *v,
+				   const char *ref, const git_oid *commit)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), commit);
+	if (!first_report(hex, ref))
+		return;
+	if (!v->any_signed)
+		warning("model for commit %s in '%s' is not trusted "
+			"(unsigned); skipped it: record models with "
+			"'git covopt record --sign' (covopt.signModels)",
+			hex, ref);
+	else
+		warning("model for commit %s in '%s' is not trusted (signer "
+			"%s; %s); skipped it: add the signer's key to "
+			"gpg.ssh.allowedSignersFile (gpg.format ssh) or trust "
+			"it in gpg (gpg.minTrustLevel)", hex, ref, v->signer,
+			v->why ? v->why : "bad signature");
 }
 
 /* What the walk's accept step fills. */
 struct lookup_state {
 	struct model *out;
 	struct sbuf why;
+	const struct signing_config *trust;	/* NULL: any model */
+	char *signer;				/* of the model taken */
 };
+
+/* With a trust set-up: does m verify? Else reported, and 0. */
+static int is_trusted(struct lookup_state *st, const struct model *m,
+		      const char *ref, const git_oid *commit)
+{
+	struct signing_verdict v;
+	int ok;
+
+	if (!st->trust)
+		return 1;
+	signing_verify_model(&v, m, st->trust);
+	ok = v.trusted;
+	if (ok) {
+		free(st->signer);
+		st->signer = v.signer;
+		v.signer = NULL;
+	} else {
+		model_lookup_report_untrusted(&v, ref, commit);
+	}
+	signing_verdict_release(&v);
+	return ok;
+}
 
 /* Take the note when it decodes; the last one taken is the nearest. */
 static int accept_decodable(const git_oid *commit, const struct sbuf *note,
@@ -64,6 +118,10 @@ static int accept_decodable(const git_oid *commit, const struct sbuf *note,
 		model_lookup_report(st->why.buf, ref, commit);
 		return 0;
 	}
+	if (!is_trusted(st, &m, ref, commit)) {
+		model_release(&m);
+		return 0;
+	}
 	model_release(st->out);
 	*st->out = m;
 	return 1;
@@ -73,7 +131,21 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
 			 git_repository *repo, const char *notes_ref,
 			 const git_oid *start, unsigned max_depth)
 {
-	struct lookup_state st = { .out = out, .why = SBUF_INIT };
+	return model_lookup_nearest_trusted(out, where, NULL, repo, notes_ref,
+					    start, max_depth, NULL);
+}
+
+int model_lookup_nearest_trusted(struct model *out, struct model_found *where,
+				 char **signer, git_repository *repo,
+				 const char *notes_ref, const git_oid *start,
+				 unsigned max_depth,
+				 const struct signing_config *trust)
+{
+	struct lookup_state st = {
+		.out = out,
+		.why = SBUF_INIT,
+		.trust = trust,
+	};
 	struct notes_search s = {
 		.notes_ref = notes_ref,
 		.start = start,
@@ -88,8 +160,14 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
 	ret = notes_store_search(&where->commit, &where->distance, &note,
 				 repo, &s);
 	where->shallow = s.shallow;
-	if (ret <= 0)
+	if (ret <= 0) {
 		model_release(out);
+		FREE_AND_NULL(st.signer);
+	}
+	if (signer)
+		*signer = st.signer;
+	else
+		free(st.signer);
 	sbuf_release(&note);
 	sbuf_release(&st.why);
 	return ret;
@@ -109,13 +187,13 @@ static const char *remote_to_name(const git_strarray *remotes)
 	return "<remote>";
 }
 
-void model_lookup_fixes(struct sbuf *out, git_repository *repo)
+void model_lookup_fixes(struct sbuf *out, git_repository *repo, int sign)
 {
 	git_strarray remotes = { 0 };
 	const char *remote = NULL;
 
-	sbuf_addstr(out, "record one with 'git covopt record' after a full "
-		    "test run");
+	sbuf_addf(out, "record one with 'git covopt record%s' after a full "
+		  "test run", sign ? " --sign" : "");
 	/* A list that cannot be read only loses the second fix. */
 	if (!git_remote_list(&remotes, repo))
 		remote = remote_to_name(&remotes);

@@ -6,6 +6,7 @@
 #include <git2.h>
 #include "model.h"
 #include "sbuf.h"
+#include "signing.h"
 
 /* Where model_lookup_nearest() found the model. */
 struct model_found {
@@ -45,7 +46,27 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
  * The ways to a model when none is in reach, for the end of an error
  * line: record one, and, when the repository has a remote, fetch one
  * ("git covopt fetch origin"; the network is not contacted).
+ * With sign, the record fix asks for a signed model.
  */
-void model_lookup_fixes(struct sbuf *out, git_repository *repo);
+void model_lookup_fixes(struct sbuf *out, git_repository *repo, int sign);
+
+/*
+ * model_lookup_nearest() taking only trusted models when trust is not
+ * NULL: a model is taken when every flag's signature verifies with the
+ * set-up trust (signing_verify_model()); another is reported once
+ * (commit, signer or "unsigned", what to configure) and passed by, as a
+ * corrupt note. signer (may be NULL) receives the signers of the model
+ * taken (a new string), or NULL when trust is NULL or nothing is found.
+ */
+int model_lookup_nearest_trusted(struct model *out, struct model_found *where,
+				 char **signer, git_repository *repo,
+				 const char *notes_ref, const git_oid *start,
+				 unsigned max_depth,
+				 const struct signing_config *trust);
+
+/* The warning line for a model that is not trusted (v from
+ * signing_verify_model()), with what to configure; once per note. */
+void model_lookup_report_untrusted(const struct signing_verdict *v,
+				   const char *ref, const git_oid *commit);
 
 #endif

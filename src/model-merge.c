@@ -26,8 +26,12 @@ void model_copy(struct model *out, const struct model *src)
 	for (size_t i = 0; i < src->flags_nr; i++) {
 		const struct model_flag *f = &src->flags[i];
 
-		model_add_flag(out, f->name, f->commit, f->suite_time,
-			       f->overhead, f->recorded_at);
+		uint32_t at = model_add_flag(out, f->name, f->commit,
+					     f->suite_time, f->overhead,
+					     f->recorded_at);
+
+		model_flag_set_signature(&out->flags[at], f->signature,
+					 f->signature_len);
 	}
 	for (size_t i = 0; i < src->files_nr; i++) {
 		const struct model_file *f = &src->files[i];
@@ -152,12 +156,17 @@ static long *map_flags(struct model *out, const struct model *fresh,
 		const struct model_flag *f = &base->flags[i];
 		long k = model_find_flag(fresh, f->name);
 
-		if (k < 0)
+		if (k < 0) {
 			flag_map[i] = (long)model_add_flag(out, f->name,
 					f->commit, f->suite_time, f->overhead,
 					f->recorded_at);
-		else
+			/* still good if the flag's data arrives unchanged */
+			model_flag_set_signature(&out->flags[flag_map[i]],
+						 f->signature,
+						 f->signature_len);
+		} else {
 			flag_map[i] = partial ? k : -1;
+		}
 		if (k >= 0 && partial) {
 			out->flags[k].suite_time = f->suite_time;
 			out->flags[k].overhead = f->overhead;
@@ -305,6 +314,9 @@ static void merge_flags(struct model *out, const struct model *a,
 					       f->suite_time, f->overhead,
 					       f->recorded_at);
 
+		/* a signature covers its flag, not the note: it survives */
+		model_flag_set_signature(&out->flags[at], f->signature,
+					 f->signature_len);
 		if (from_a)
 			ma->flag[ia] = at;
 		else

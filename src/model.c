@@ -31,8 +31,10 @@ static void free_item(const struct model *m, void *p)
 
 void model_release(struct model *m)
 {
-	for (size_t i = 0; i < m->flags_nr; i++)
+	for (size_t i = 0; i < m->flags_nr; i++) {
 		free(m->flags[i].name);
+		free(m->flags[i].signature);
+	}
 	for (size_t i = 0; i < m->files_nr; i++) {
 		free_item(m, m->files[i].path);
 		free_item(m, m->files[i].imports);
@@ -133,7 +135,21 @@ uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
 	f->suite_time = suite_time;
 	f->overhead = overhead;
 	f->recorded_at = recorded_at;
+	f->signature = NULL;
+	f->signature_len = 0;
 	return (uint32_t)m->flags_nr++;
+}
+
+void model_flag_set_signature(struct model_flag *f, const void *sig,
+			      size_t len)
+{
+	FREE_AND_NULL(f->signature);
+	f->signature_len = 0;
+	if (!sig || !len)
+		return;
+	f->signature = xmalloc(len);
+	memcpy(f->signature, sig, len);
+	f->signature_len = len;
 }
 
 uint32_t model_add_file(struct model *m, const char *path, const char *blob)

@@ -39,7 +39,13 @@ struct model_flag {
 	double suite_time;	/* total suite time in seconds (JUnit) */
 	double overhead;	/* suite time not spent in tests: start-up */
 	double recorded_at;	/* when it was recorded: unix seconds (0: unknown) */
+	/* detached signature of this flag's recording (signing.h), owned;
+	 * NULL: unsigned */
+	unsigned char *signature;
+	size_t signature_len;
 };
+/* Cap on a stored signature (untrusted input from other clones). */
+#define COVOPT_MAX_SIGNATURE ((size_t)16 << 10)
 
 /* One tracked source file of the recorded commit. */
 struct model_file {
@@ -147,6 +153,10 @@ void model_release(struct model *m);
 uint32_t model_add_flag(struct model *m, const char *name, const char *commit,
 			double suite_time, double overhead,
 			double recorded_at);
+/* Replace flag f's signature with a copy of the len bytes at sig (NULL or
+ * len 0: unsigned). */
+void model_flag_set_signature(struct model_flag *f, const void *sig,
+			      size_t len);
 uint32_t model_add_file(struct model *m, const char *path, const char *blob);
 uint32_t model_add_feature(struct model *m, uint32_t file, const char *name,
 			   enum feature_kind kind, uint64_t hash,

@@ -61,10 +61,38 @@ static int decode_side(struct model *m, const struct sbuf *note,
 	return ret;
 }
 
+/* Under a trust set-up: 1 when only a is trusted, 2 when only b is,
+ * 0 when both or neither are (merged as usual). */
+static int only_trusted(const struct model *a, const struct model *b,
+			const struct signing_config *trust)
+{
+	struct signing_verdict va, vb;
+	int ta, tb;
+
+	if (!trust)
+		return 0;
+	signing_verify_model(&va, a, trust);
+	signing_verify_model(&vb, b, trust);
+	ta = va.trusted;
+	tb = vb.trusted;
+	signing_verdict_release(&va);
+	signing_verdict_release(&vb);
+	return ta == tb ? 0 : ta ? 1 : 2;
+}
+
 int notes_merge_note(struct sbuf *out, const struct sbuf *a,
 		     const char *a_name, const struct sbuf *b,
 		     const char *b_name, const char *hex)
 {
+	return notes_merge_note_trusted(out, a, a_name, b, b_name, hex, NULL);
+}
+
+int notes_merge_note_trusted(struct sbuf *out, const struct sbuf *a,
+			     const char *a_name, const struct sbuf *b,
+			     const char *b_name, const char *hex,
+			     const struct signing_config *trust)
+{
+	int keep;
 	struct model ma, mb, merged;
 	int bad_a, bad_b, ret = -1;
 
@@ -93,6 +121,13 @@ int notes_merge_note(struct sbuf *out, const struct sbuf *a,
 			"kept the one from '%s'", hex, bad_a ? a_name : b_name,
 			bad_a ? b_name : a_name);
 		sbuf_add(out, bad_a ? b->buf : a->buf, bad_a ? b->len : a->len);
+		ret = 0;
+		goto cleanup;
+	}
+	keep = only_trusted(&ma, &mb, trust);
+	if (keep) {	/* the signed recording, as it is */
+		sbuf_add(out, keep == 1 ? a->buf : b->buf,
+			 keep == 1 ? a->len : b->len);
 		ret = 0;
 		goto cleanup;
 	}
@@ -282,7 +317,7 @@ cleanup:
 static int merged_blob(git_oid *out, git_repository *repo,
 		       const struct side *base, const git_oid *base_blob,
 		       const struct side *other, const git_oid *other_blob,
-		       const git_oid *commit)
+		       const git_oid *commit, const struct signing_config *trust)
 {
 	struct sbuf x = SBUF_INIT, y = SBUF_INIT, merged = SBUF_INIT;
 	char hex[GIT_OID_HEXSZ + 1];
@@ -291,7 +326,8 @@ static int merged_blob(git_oid *out, git_repository *repo,
 	git_oid_tostr(hex, sizeof(hex), commit);
 	if (repo_read_blob(&x, repo, base_blob, COVOPT_MAX_NOTE_SIZE) < 0 ||
 	    repo_read_blob(&y, repo, other_blob, COVOPT_MAX_NOTE_SIZE) < 0 ||
-	    notes_merge_note(&merged, &x, base->ref, &y, other->ref, hex) < 0)
+	    notes_merge_note_trusted(&merged, &x, base->ref, &y, other->ref,
+				     hex, trust) < 0)
 		goto cleanup;
 	if (git_blob_create_from_buffer(out, repo, merged.buf,
 					merged.len) < 0) {
@@ -329,7 +365,7 @@ static int put_note(const git_tree **cur, git_tree **owned,
  * Choosing it by content, not by role, makes both clones write one tree.
  */
 static int write_union(git_oid *out, git_repository *repo, struct side *l,
-		       struct side *r)
+		       struct side *r, const struct signing_config *trust)
 {
 	const struct side *base = l, *other = r;
 	const git_tree *cur;
@@ -360,7 +396,7 @@ static int write_union(git_oid *out, git_repository *repo, struct side *l,
 				continue;
 			if (merged_blob(&blob, repo, base,
 					&base->notes[i].blob, other, &e->blob,
-					&e->commit) < 0)
+					&e->commit, trust) < 0)
 				goto cleanup;
 			if (git_oid_equal(&blob, &base->notes[i].blob))
 				continue;
@@ -449,7 +485,7 @@ static int is_ahead(int *ff, git_repository *repo, const struct side *l,
 }
 
 static int try_merge(git_repository *repo, const char *local_ref,
-		     const char *remote_ref)
+		     const char *remote_ref, const struct signing_config *trust)
 {
 	struct side l, r;
 	struct sbuf what = SBUF_INIT;
@@ -475,7 +511,7 @@ static int try_merge(git_repository *repo, const char *local_ref,
 		goto cleanup;
 	}
 	if (l.tip.exists) {
-		if (write_union(&tree, repo, &l, &r) < 0)
+		if (write_union(&tree, repo, &l, &r, trust) < 0)
 			goto cleanup;
 	} else {
 		git_oid_cpy(&tree, git_tree_id(r.tip.tree));
@@ -508,8 +544,15 @@ static void backoff(unsigned attempt)
 int notes_merge(git_repository *repo, const char *local_ref,
 		const char *remote_ref)
 {
+	return notes_merge_trusted(repo, local_ref, remote_ref, NULL);
+}
+
+int notes_merge_trusted(git_repository *repo, const char *local_ref,
+			const char *remote_ref,
+			const struct signing_config *trust)
+{
 	for (unsigned attempt = 0; attempt < MERGE_MAX_ATTEMPTS; attempt++) {
-		int r = try_merge(repo, local_ref, remote_ref);
+		int r = try_merge(repo, local_ref, remote_ref, trust);
 
 		if (r != MERGE_RETRY)
 			return r;

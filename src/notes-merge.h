@@ -5,6 +5,7 @@
 
 #include <git2.h>
 #include "sbuf.h"
+#include "signing.h"
 
 /* What notes_merge() did. */
 enum notes_merge_result {
@@ -34,6 +35,14 @@ char *notes_merge_remote_ref(const char *notes_ref, const char *remote);
 int notes_merge(git_repository *repo, const char *local_ref,
 		const char *remote_ref);
 
+/* notes_merge(), keeping per commit the signed recording over an unsigned
+ * one: where both sides annotate a commit and only one side's model is
+ * trusted by trust (signing_verify_model()), that note is kept as it is
+ * (trust NULL: notes_merge()). */
+int notes_merge_trusted(git_repository *repo, const char *local_ref,
+			const char *remote_ref,
+			const struct signing_config *trust);
+
 /*
  * The note for one commit (hex) from two different notes a and b (named
  * a_name and b_name in messages): both are decoded and combined with
@@ -44,5 +53,11 @@ int notes_merge(git_repository *repo, const char *local_ref,
 int notes_merge_note(struct sbuf *out, const struct sbuf *a,
 		     const char *a_name, const struct sbuf *b,
 		     const char *b_name, const char *hex);
+
+/* notes_merge_note(), under a trust set-up as notes_merge_trusted(). */
+int notes_merge_note_trusted(struct sbuf *out, const struct sbuf *a,
+			     const char *a_name, const struct sbuf *b,
+			     const char *b_name, const char *hex,
+			     const struct signing_config *trust);
 
 #endif

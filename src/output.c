@@ -140,6 +140,11 @@ static void json_facts(struct json_writer *w, const struct selection *s)
 		json_string(w, s->target);
 	json_key(w, "model_commit");
 	json_string(w, s->model_hex);
+	json_key(w, "model_signer");
+	if (s->model_signer)
+		json_string(w, s->model_signer);
+	else
+		json_null(w);
 	json_key(w, "model_distance");
 	json_int(w, s->distance);
 	json_key(w, "budget");
@@ -291,6 +296,8 @@ void output_verbose(FILE *err, const struct selection *s)
 	if (s->distance)
 		fprintf(err, ", %u commit%s before the base %.12s", s->distance,
 			s->distance == 1 ? "" : "s", s->base_hex);
+	if (s->model_signer)
+		fprintf(err, ", signed by %s", s->model_signer);
 	fputc('\n', err);
 	if (s->distance)
 		fprintf(err, "%zu test%s added since the model's commit\n",

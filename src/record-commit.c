@@ -20,7 +20,45 @@ struct record_state {
 	const git_oid *commit;
 	const char *notes_ref;
 	int partial;		/* keep the data of the tests not run */
+	const struct signing_config *sign;	/* or NULL */
+	const struct signing_config *trust;	/* or NULL */
 };
+
+/* Is the note already on the commit one to carry from? Under a trust
+ * set-up, only when it is trusted (else reported and replaced). */
+static int current_trusted(const struct record_state *st,
+			   const struct model *current)
+{
+	struct signing_verdict v;
+	int ok;
+
+	if (!st->trust)
+		return 1;
+	signing_verify_model(&v, current, st->trust);
+	ok = v.trusted;
+	if (!ok)
+		model_lookup_report_untrusted(&v, st->notes_ref, st->commit);
+	signing_verdict_release(&v);
+	return ok;
+}
+
+/* Sign the note's model as stored: decode, sign each flag, encode. */
+static int sign_note(struct sbuf *note, const struct record_state *st)
+{
+	struct model m;
+	int ret;
+
+	model_init(&m);
+	ret = model_decode(&m, note->buf, note->len, "the new model");
+	if (!ret)
+		ret = signing_sign_model(&m, st->sign);
+	if (!ret) {
+		sbuf_reset(note);
+		ret = model_encode(note, &m);
+	}
+	model_release(&m);
+	return ret;
+}
 
 /* A corrupt note on the commit itself is reported and replaced. */
 static int update_note(struct sbuf *note, int exists, void *payload)
@@ -37,6 +75,8 @@ static int update_note(struct sbuf *note, int exists, void *payload)
 		model_lookup_report(why.buf, st->notes_ref, st->commit);
 		exists = 0;
 	}
+	if (exists && !current_trusted(st, &current))
+		exists = 0;
 	if (!exists && !st->ancestor) {	/* nothing to carry: no copy */
 		sbuf_reset(note);
 		ret = model_encode(note, st->fresh);
@@ -47,6 +87,8 @@ static int update_note(struct sbuf *note, int exists, void *payload)
 	sbuf_reset(note);
 	ret = model_encode(note, &merged);
 cleanup:
+	if (!ret && st->sign)
+		ret = sign_note(note, st);
 	model_release(&current);
 	model_release(&merged);
 	sbuf_release(&why);
@@ -65,10 +107,12 @@ static int load_ancestor(struct model *out, int *found, git_repository *repo,
 	*found = 0;
 	if (!git_commit_parentcount(commit))
 		return 0;
-	ret = model_lookup_nearest(out, &at, repo, req->notes_ref,
-				   git_commit_parent_id(commit, 0),
-				   req->search_depth ?
-				   req->search_depth - 1 : 0);
+	ret = model_lookup_nearest_trusted(out, &at, NULL, repo,
+					   req->notes_ref,
+					   git_commit_parent_id(commit, 0),
+					   req->search_depth ?
+					   req->search_depth - 1 : 0,
+					   req->trust);
 	*found = ret > 0;
 	return ret < 0 ? -1 : 0;
 }
@@ -109,6 +153,8 @@ int record_commit(struct record_result *out, git_repository *repo,
 	st.commit = git_commit_id(commit);
 	st.notes_ref = req->notes_ref;
 	st.partial = req->partial;
+	st.sign = req->sign;
+	st.trust = req->trust;
 	if (notes_store_update(repo, req->notes_ref, git_commit_id(commit),
 			       update_note, &st, "git covopt record") < 0)
 		goto cleanup;

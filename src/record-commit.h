@@ -5,6 +5,7 @@
 
 #include <git2.h>
 #include "model.h"
+#include "signing.h"
 #include "strlist.h"
 
 struct record_request {
@@ -15,6 +16,10 @@ struct record_request {
 	const char *notes_ref;		/* as repo_notes_ref() resolved it */
 	unsigned search_depth;		/* covopt.searchDepth (repo_search_depth()) */
 	int partial;			/* only some tests ran: keep the others' data */
+	/* sign every flag of the note with this set-up, or NULL */
+	const struct signing_config *sign;
+	/* carry forward only from trusted models (covopt.trust), or NULL */
+	const struct signing_config *trust;
 };
 
 struct record_result {
@@ -26,7 +31,9 @@ struct record_result {
  * build the model, carry forward the flags (with partial: the tests) the
  * run lacks from the commit's note, or else from the nearest annotated
  * first-parent ancestor (at most search_depth commits from the commit),
- * and write the note by compare-and-swap. out is filled either way;
+ * and write the note by compare-and-swap; with req->sign every flag of the
+ * note is signed (a note there that req->trust does not trust is not
+ * carried from but replaced). out is filled either way;
  * release it with record_result_release(). Returns 0, or -1 after an
  * error (the notes ref unchanged).
  */

@@ -33,7 +33,7 @@ struct child_fds {
 	int err[2];
 	int out[2];
 	int null_fd;
-	int null_err;
+	int quiet_fd;
 };
 
 static void close_fd(int *fd)
@@ -50,7 +50,7 @@ static void close_all(struct child_fds *f)
 	close_fd(&f->out[0]);
 	close_fd(&f->out[1]);
 	close_fd(&f->null_fd);
-	close_fd(&f->null_err);
+	close_fd(&f->quiet_fd);
 }
 
 /* ------------------------------------------------------------------ */
@@ -103,10 +103,10 @@ static void child_run(const struct child *c, struct child_fds *f)
 	}
 	child_lift(&f->out[1], err_fd);
 	child_lift(&f->null_fd, err_fd);
-	child_lift(&f->null_err, err_fd);
+	child_lift(&f->quiet_fd, err_fd);
 	child_redirect(f->null_fd, 0, err_fd);
 	child_redirect(f->out[1], 1, err_fd);
-	child_redirect(f->null_err, 2, err_fd);
+	child_redirect(f->quiet_fd, 2, err_fd);
 	if (c->dir && chdir(c->dir) < 0)
 		child_fail(err_fd, STAGE_CHDIR);
 	execvp(c->argv[0], (char *const *)c->argv);
@@ -124,15 +124,17 @@ static int open_fds(struct child_fds *f, const struct child *c)
 	if (c->capture && pipe2(f->out, O_CLOEXEC) < 0)
 		return error("cannot create a pipe for '%s': %s", c->argv[0],
 			     strerror(errno));
-	if (c->no_stdin) {
-		f->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	if (c->no_stdin || c->stdin_path) {
+		const char *in = c->stdin_path ? c->stdin_path : "/dev/null";
+
+		f->null_fd = open(in, O_RDONLY | O_CLOEXEC);
 		if (f->null_fd < 0)
-			return error("cannot open '/dev/null': %s",
+			return error("cannot open '%s': %s", in,
 				     strerror(errno));
 	}
-	if (c->quiet) {
-		f->null_err = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (f->null_err < 0)
+	if (c->no_stderr || c->quiet) {
+		f->quiet_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (f->quiet_fd < 0)
 			return error("cannot open '/dev/null': %s",
 				     strerror(errno));
 	}
@@ -229,7 +231,7 @@ static int parent_run(struct child *c, struct child_fds *f, pid_t pid)
 	close_fd(&f->err[1]);
 	close_fd(&f->out[1]);
 	close_fd(&f->null_fd);
-	close_fd(&f->null_err);
+	close_fd(&f->quiet_fd);
 	if (read_failure(f->err[0], &failure) < 0) {
 		wait_child(pid, c->argv[0]);
 		return c->quiet ? -1 : report_failure(c, &failure);

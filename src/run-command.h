@@ -13,6 +13,8 @@ struct child {
 	int no_stdin;			/* stdin from /dev/null */
 	int quiet;			/* stderr to /dev/null; a failure
 					 * to start is not reported */
+	const char *stdin_path;		/* or stdin from this file */
+	int no_stderr;			/* stderr to /dev/null */
 	size_t max_output;		/* cap on captured bytes (0: 256 MiB) */
 	struct sbuf out;
 };

@@ -19,6 +19,7 @@
 #include "select.h"
 #include "select-problem.h"
 #include "shard.h"
+#include "signing.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -54,26 +55,80 @@ static double parse_budget(const char *value, double suite_time)
 	}
 }
 
+/* Who signed m, for the record: verified with git's set-up if m carries
+ * signatures; NULL when unsigned or when it does not verify. Quiet. */
+static char *informational_signer(git_repository *repo, const struct model *m)
+{
+	struct signing_config c;
+	struct signing_verdict v;
+	struct sbuf quiet = SBUF_INIT, *old;
+	char *signer = NULL;
+	int any = 0, loaded;
+
+	for (size_t i = 0; i < m->flags_nr; i++)
+		any |= m->flags[i].signature_len > 0;
+	if (!any)
+		return NULL;
+	old = error_divert(&quiet);
+	loaded = signing_config_load(&c, repo) == 0;
+	if (loaded) {
+		signing_verify_model(&v, m, &c);
+		if (v.trusted) {
+			signer = v.signer;
+			v.signer = NULL;
+		}
+		signing_verdict_release(&v);
+		signing_config_release(&c);
+	}
+	error_divert(old);
+	sbuf_release(&quiet);
+	return signer;
+}
+
+/* The nearest model (trusted one under --trust=signed), and its signer. */
+static int find_model(struct selection *s, struct model_found *at,
+		      git_repository *repo, const git_commit *base,
+		      const struct select_options *o, int *trusted_only)
+{
+	struct signing_setup signing;
+	int found;
+
+	if (signing_setup_load(&signing, repo, 0, o->trust) < 0)
+		return -1;
+	*trusted_only = signing.trust == TRUST_SIGNED;
+	found = model_lookup_nearest_trusted(&s->model, at, &s->model_signer,
+					     repo, o->notes_ref,
+					     git_commit_id(base),
+					     o->search_depth,
+					     signing_setup_trust(&signing));
+	signing_setup_release(&signing);
+	if (found > 0 && !*trusted_only)
+		s->model_signer = informational_signer(repo, &s->model);
+	return found;
+}
+
 static int load_model(struct selection *s, git_repository *repo,
 		      const git_commit *base, const struct select_options *o)
 {
 	const char *ref = o->notes_ref;
+	const char *which;
 	struct model_found at;
-	int found;
+	int found, trusted_only;
 
-	found = model_lookup_nearest(&s->model, &at, repo, ref,
-				     git_commit_id(base), o->search_depth);
+	found = find_model(s, &at, repo, base, o, &trusted_only);
 	if (found < 0)
 		return -1;
+	which = trusted_only ? "trusted (signed) model" : "model";
 	s->distance = at.distance;
 	if (!found && o->fallback && (o->collected || o->probe)) {
 		struct sbuf why = SBUF_INIT;
 
-		sbuf_addf(&why, "no model for %.12s or its %u nearest ancestors "
-			  "in %s%s (", s->base_hex, o->search_depth, ref,
+		sbuf_addf(&why, "no %s for %.12s or its %u nearest "
+			  "ancestors in %s%s (", which, s->base_hex,
+			  o->search_depth, ref,
 			  at.shallow ? " (the search stopped at the boundary "
 			  "of this shallow clone)" : "");
-		model_lookup_fixes(&why, repo);
+		model_lookup_fixes(&why, repo, trusted_only);
 		sbuf_addch(&why, ')');
 		s->fallback_reason = sbuf_detach(&why, NULL);
 		return 1;
@@ -81,9 +136,9 @@ static int load_model(struct selection *s, git_repository *repo,
 	if (!found) {
 		struct sbuf fixes = SBUF_INIT;
 
-		model_lookup_fixes(&fixes, repo);
-		error("no model for '%.12s' or its %u nearest ancestors in "
-		      "'%s'%s; %s", s->base_hex, o->search_depth, ref,
+		model_lookup_fixes(&fixes, repo, trusted_only);
+		error("no %s for '%.12s' or its %u nearest ancestors in "
+		      "'%s'%s; %s", which, s->base_hex, o->search_depth, ref,
 		      at.shallow ? " (the search stopped at the boundary of "
 		      "this shallow clone)" : "", fixes.buf);
 		sbuf_release(&fixes);
@@ -600,6 +655,7 @@ void selection_release(struct selection *s)
 	strlist_release(&s->present_diff);
 	strlist_release(&s->global_level);
 	free(s->fallback_reason);
+	free(s->model_signer);
 	memset(s, 0, sizeof(*s));
 }
 

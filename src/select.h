@@ -34,6 +34,7 @@ struct select_options {
 	/* With fallback and no collection yet: only find out whether
 	 * anything would be chosen (a missing model sets fallback_reason). */
 	int probe;
+	const char *trust;		/* --trust: "any", "signed"; NULL: covopt.trust */
 };
 
 #define SELECT_OPTIONS_INIT { \
@@ -54,6 +55,7 @@ struct selection {
 	char head_hex[GIT_OID_HEXSZ + 1];	/* "" for the index or work tree */
 	const char *target;			/* "commit", "index", "worktree", "diff" */
 	char model_hex[GIT_OID_HEXSZ + 1];
+	char *model_signer;			/* who signed it (verified), or NULL */
 	unsigned distance;
 	struct model model;
 	struct change_set changes;

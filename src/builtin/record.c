@@ -12,7 +12,7 @@
 
 static const char *const record_usage[] = {
 	"git covopt record [--coverage <file>]... [--junit <file>]... "
-	"[--commit <rev>] [--flag <name>] [--ref <ref>] [--partial] [-q]",
+	"[--commit <rev>] [--flag <name>] [--ref <ref>] [--partial] [--sign] [-q]",
 	NULL
 };
 
@@ -24,6 +24,7 @@ struct record_options {
 	const char *ref;
 	int quiet;
 	int partial;
+	int sign;	/* -1: covopt.signModels */
 };
 
 void record_print_summary(const struct model *m, const char *flag,
@@ -50,17 +51,23 @@ static int record(git_repository *repo, const struct record_options *o)
 		.partial = o->partial,
 	};
 	struct record_result res;
+	struct signing_setup signing;
 	char *ref = repo_notes_ref(repo, o->ref, NULL);
 	int ret = -1;
 
 	model_init(&res.model);
-	if (!ref || repo_search_depth(repo, &req.search_depth) < 0)
+	memset(&signing, 0, sizeof(signing));
+	if (!ref || repo_search_depth(repo, &req.search_depth) < 0 ||
+	    signing_setup_load(&signing, repo, o->sign, NULL) < 0)
 		goto cleanup;
 	req.notes_ref = ref;
+	req.sign = signing_setup_signer(&signing);
+	req.trust = signing_setup_trust(&signing);
 	ret = record_commit(&res, repo, &req);
 	if (!ret && !o->quiet)
 		record_print_summary(&res.model, o->flag, ref);
 cleanup:
+	signing_setup_release(&signing);
 	record_result_release(&res);
 	free(ref);
 	return ret;
@@ -91,6 +98,7 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 		.junit = STRLIST_INIT,
 		.rev = "HEAD",
 		.flag = "default",
+		.sign = -1,
 	};
 	const struct opt_spec options[] = {
 		OPT_LIST(0, "coverage", &o.coverage, "file",
@@ -105,6 +113,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 			   "notes ref (default refs/notes/covopt)"),
 		OPT_BOOL(0, "partial", &o.partial,
 			 "the run ran only some tests: keep the others' data"),
+		OPT_BOOL(0, "sign", &o.sign,
+			 "sign the model with git's signing set-up"),
 		OPT_BOOL('q', "quiet", &o.quiet, "print no summary"),
 		OPT_END(),
 	};

@@ -182,14 +182,19 @@ static int record_run(git_repository *repo, const char *report,
 		.partial = 1,
 	};
 	struct record_result res;
+	struct signing_setup signing;
 	int ret;
 
 	strlist_append(&coverage, ".coverage");
 	strlist_append(&junit, report);
 	model_init(&res.model);
-	ret = repo_search_depth(repo, &req.search_depth) < 0 ||
+	ret = signing_setup_load(&signing, repo, -1, NULL);
+	req.sign = signing_setup_signer(&signing);
+	req.trust = signing_setup_trust(&signing);
+	ret = ret < 0 || repo_search_depth(repo, &req.search_depth) < 0 ||
 	      record_commit(&res, repo, &req) < 0 ?
 	      error("recording the run failed") : 0;
+	signing_setup_release(&signing);
 	if (!ret)
 		record_print_summary(&res.model, req.flag, ref);
 	record_result_release(&res);

@@ -18,7 +18,9 @@
 	OPT_BOOL(0, "cached", &(o)->cached, "the index against the base"), \
 	OPT_BOOL(0, "staged", &(staged), "synonym for --cached"), \
 	OPT_STRING(0, "ref", &(o)->notes_ref, "ref", \
-		   "notes ref (default refs/notes/covopt)")
+		   "notes ref (default refs/notes/covopt)"), \
+	OPT_STRING(0, "trust", &(o)->trust, "any|signed", \
+		   "use only signed models (default covopt.trust or any)")
 
 /*
  * The arguments left after option parsing (with PARSE_OPT_KEEP_DASHDASH):

@@ -12,6 +12,7 @@
 #include "repo.h"
 #include "coverage-vector.h"
 #include "repo-config.h"
+#include "signing.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -28,6 +29,7 @@ struct shown {
 	char model_hex[GIT_OID_HEXSZ + 1];
 	unsigned distance;
 	struct model m;
+	struct signing_verdict *signers;	/* per flag */
 };
 
 /* "<path>::<name>" of a feature. */
@@ -129,6 +131,14 @@ static void show_json(const struct shown *s)
 		json_double(&w, m->flags[i].suite_time);
 		json_key(&w, "overhead");
 		json_double(&w, m->flags[i].overhead);
+		json_key(&w, "signature");
+		json_string(&w, !s->signers[i].any_signed ? "none" :
+			    s->signers[i].trusted ? "good" : "not trusted");
+		json_key(&w, "signer");
+		if (s->signers[i].any_signed)
+			json_string(&w, s->signers[i].signer);
+		else
+			json_null(&w);
 		json_object_end(&w);
 	}
 	json_array_end(&w);
@@ -249,9 +259,18 @@ static void show_human(const struct shown *s)
 		const struct model_flag *f = &m->flags[i];
 
 		suite += f->suite_time;
+		const struct signing_verdict *v = &s->signers[i];
+
 		printf("flag %-12s recorded on %.12s, suite %.2f s, "
-		       "start-up %.2f s\n", f->name, f->commit, f->suite_time,
+		       "start-up %.2f s, ", f->name, f->commit, f->suite_time,
 		       f->overhead);
+		if (!v->any_signed)
+			printf("unsigned\n");
+		else if (v->trusted)
+			printf("signed by %s\n", v->signer);
+		else
+			printf("signature not trusted (%s: %s)\n", v->signer,
+			       v->why);
 	}
 	printf("%zu tests, %zu features, %zu files, %zu (test, feature) "
 	       "pairs\n", m->tests_nr, m->features_nr, m->files_nr,
@@ -260,6 +279,30 @@ static void show_human(const struct shown *s)
 	show_slowest(m);
 	show_busiest(m);
 	show_flaky(m);
+}
+
+/* Each flag's signature, checked with git's set-up (when it loads). */
+static void check_signers(struct shown *s, git_repository *repo)
+{
+	struct signing_config c;
+	int loaded = 0;
+
+	s->signers = xcalloc(s->m.flags_nr + 1, sizeof(*s->signers));
+	for (size_t i = 0; i < s->m.flags_nr; i++) {
+		struct signing_verdict *v = &s->signers[i];
+
+		if (s->m.flags[i].signature_len && !loaded)
+			loaded = signing_config_load(&c, repo) < 0 ? -1 : 1;
+		if (!s->m.flags[i].signature_len || loaded < 0) {
+			v->any_signed = s->m.flags[i].signature_len > 0;
+			v->signer = xstrdup("unknown");
+			v->why = xstrdup("bad signing set-up");
+			continue;
+		}
+		signing_verify_flag(v, &s->m, i, &c);
+	}
+	if (loaded > 0)
+		signing_config_release(&c);
 }
 
 static int load(struct shown *s, git_repository *repo, const char *rev,
@@ -282,7 +325,7 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	if (!found) {
 		struct sbuf fixes = SBUF_INIT;
 
-		model_lookup_fixes(&fixes, repo);
+		model_lookup_fixes(&fixes, repo, 0);
 		error("no model for '%s' or its %ld nearest ancestors in '%s'; "
 		      "%s", rev, depth, ref, fixes.buf);
 		sbuf_release(&fixes);
@@ -290,6 +333,7 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	}
 	s->distance = at.distance;
 	git_oid_tostr(s->model_hex, sizeof(s->model_hex), &at.commit);
+	check_signers(s, repo);
 	ret = 0;
 cleanup:
 	git_commit_free(commit);
@@ -325,6 +369,9 @@ int cmd_show(int argc, const char **argv, git_repository *repo)
 		else
 			show_human(&s);
 	}
+	for (size_t i = 0; s.signers && i < s.m.flags_nr; i++)
+		signing_verdict_release(&s.signers[i]);
+	free(s.signers);
 	model_release(&s.m);
 	free(ref);
 	return ret ? COVOPT_EXIT_FAILURE : 0;

@@ -9,6 +9,7 @@
 #include "parse-opts.h"
 #include "repo.h"
 #include "run-command.h"
+#include "signing.h"
 #include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -20,18 +21,19 @@
 #define LS_REMOTE_NO_MATCH 2
 
 static const char *const fetch_usage[] = {
-	"git covopt fetch [--setup] [--ref <ref>] [-q] [<remote>]",
+	"git covopt fetch [--setup] [--ref <ref>] [--trust=<any|signed>] [-q] [<remote>]",
 	NULL
 };
 
 static const char *const push_usage[] = {
-	"git covopt push [--setup] [--ref <ref>] [-q] [<remote>]",
+	"git covopt push [--setup] [--ref <ref>] [--trust=<any|signed>] [-q] [<remote>]",
 	NULL
 };
 
 struct sync_options {
 	const char *remote_opt;	/* from the command line, or NULL */
 	const char *ref_opt;
+	const char *trust_opt;	/* --trust, or NULL: covopt.trust */
 	int setup;
 	int quiet;
 	char *remote;		/* the remote in use */
@@ -182,6 +184,7 @@ static void report_merge(const struct sync_options *o, int result)
 static int fetch_and_merge(const struct sync_options *o,
 			   git_repository *repo, int *has_remote)
 {
+	struct signing_setup signing;
 	int r;
 
 	*has_remote = remote_has_notes(o);
@@ -193,8 +196,13 @@ static int fetch_and_merge(const struct sync_options *o,
 				o->ref, o->remote);
 		return 0;
 	}
-	if (fetch_notes(o, repo) < 0 ||
-	    (r = notes_merge(repo, o->ref, o->tracking)) < 0)
+	if (signing_setup_load(&signing, repo, 0, o->trust_opt) < 0)
+		return -1;
+	r = fetch_notes(o, repo) < 0 ? -1 :
+	    notes_merge_trusted(repo, o->ref, o->tracking,
+				signing_setup_trust(&signing));
+	signing_setup_release(&signing);
+	if (r < 0)
 		return -1;
 	report_merge(o, r);
 	return 0;
@@ -390,6 +398,8 @@ static void parse_sync_options(struct sync_options *o, int argc,
 			 "carry the notes"),
 		OPT_STRING(0, "ref", &o->ref_opt, "ref",
 			   "notes ref (default refs/notes/covopt)"),
+		OPT_STRING(0, "trust", &o->trust_opt, "any|signed",
+			   "in a merge, keep signed models over unsigned ones"),
 		OPT_BOOL('q', "quiet", &o->quiet, "print nothing but errors"),
 		OPT_END(),
 	};

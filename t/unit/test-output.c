@@ -162,6 +162,7 @@ static const char JSON_DOC[] =
 	"  \"base\": \"\",\n"
 	"  \"head\": \"worktree\",\n"
 	"  \"model_commit\": \"\",\n"
+	"  \"model_signer\": null,\n"
 	"  \"model_distance\": 0,\n"
 	"  \"budget\": null,\n"
 	"  \"estimated_time\": 1,\n"
