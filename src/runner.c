@@ -208,6 +208,7 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 	}
 	args = argv_array(&argv);
 	c.argv = args;
+	c.dir = r->dir;
 	c.capture = 1;
 	c.no_stdin = 1;
 	c.max_output = RUNNER_MAX_COLLECT;
@@ -324,6 +325,7 @@ int runner_execute(const struct runner_config *r, const struct strlist *ids,
 	}
 	args = argv_array(&argv);
 	c.argv = args;
+	c.dir = r->dir;
 	c.no_stdin = 1;
 	ret = run_command(&c);
 
