@@ -191,6 +191,39 @@ static int checkout_index(const char *top, git_repository *repo)
 	return status ? -1 : 0;
 }
 
+/*
+ * checkout-index leaves a submodule an empty directory: make it a link to
+ * the work tree's submodule, so that tests using its files find them.
+ */
+static int link_submodules(const char *top, git_repository *repo)
+{
+	const char *workdir = git_repository_workdir(repo);
+	git_index *index = NULL;
+	struct sbuf at = SBUF_INIT, target = SBUF_INIT;
+	int ret = 0;
+
+	if (git_repository_index(&index, repo) < 0)
+		return error_git("cannot read the index");
+	for (size_t i = 0; !ret && i < git_index_entrycount(index); i++) {
+		const git_index_entry *e = git_index_get_byindex(index, i);
+
+		if (e->mode != GIT_FILEMODE_COMMIT)
+			continue;
+		sbuf_reset(&at);
+		sbuf_addf(&at, "%s/%s", top, e->path);
+		sbuf_reset(&target);
+		sbuf_addf(&target, "%s%s", workdir, e->path);
+		if ((rmdir(at.buf) < 0 && errno != ENOENT) ||
+		    symlink(target.buf, at.buf) < 0)
+			ret = error("cannot link submodule '%s' into '%s': %s",
+				    e->path, top, strerror(errno));
+	}
+	git_index_free(index);
+	sbuf_release(&at);
+	sbuf_release(&target);
+	return ret;
+}
+
 int index_checkout_create(struct index_checkout *co, git_repository *repo)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -215,6 +248,7 @@ int index_checkout_create(struct index_checkout *co, git_repository *repo)
 		sbuf_addf(&dir, "/%s", rel.buf);
 	co->cwd = sbuf_detach(&dir, NULL);
 	if (checkout_index(co->top, repo) < 0 ||
+	    link_submodules(co->top, repo) < 0 ||
 	    make_dirs_below(co->top, rel.buf) < 0) {
 		sbuf_release(&rel);
 		index_checkout_remove(co);

@@ -24,7 +24,8 @@ int index_checkout_needed(git_repository *repo);
  * Write every file of the repository's index (the one $GIT_INDEX_FILE
  * names, as during "git commit -a") into a new directory
  * $TMPDIR/git-covopt-index-XXXXXX (TMPDIR default /tmp) with "git
- * checkout-index", which applies the same filters as a checkout; set
+ * checkout-index", which applies the same filters as a checkout (a
+ * submodule becomes a symlink to the work tree's); set
  * co->cwd to the directory there that matches the current one. From now
  * until index_checkout_remove(), SIGHUP, SIGINT, SIGQUIT and SIGTERM are
  * held: the running child (see run_command_interrupt()) gets the signal,

@@ -160,6 +160,35 @@ test_expect_success 'run --cached in a clean work tree runs there; --dry-run nev
 	git -C repo reset -q --hard
 '
 
+test_expect_success 'a submodule: the checkout reaches its files, and they stay' '
+	git init -q lib &&
+	echo 1000 >lib/grams.txt &&
+	git -C lib add grams.txt &&
+	test_tick &&
+	git -C lib commit -q -m "a kilogram" &&
+	git -C repo -c protocol.file.allow=always submodule add -q \
+		"$TRASH_DIRECTORY/lib" vendor/lib &&
+	commit_goes_through "vendor lib" &&
+	cat >repo/tests/test_vendor.py <<-\EOF &&
+	import os
+
+	def test_vendor_grams():
+	    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+	    with open(os.path.join(top, "vendor", "lib", "grams.txt")) as f:
+	        assert f.read() == "1000\n"
+	EOF
+	git -C repo add tests/test_vendor.py &&
+	echo "# not staged" >>repo/inventory/units.py &&
+	commit_goes_through "test the vendored kilogram" &&
+	grep "testing the index in" commit.out &&
+	grep "tests/test_vendor.py \\." commit.out &&
+	! grep failed commit.out &&
+	echo 1000 >expect &&
+	test_cmp expect repo/vendor/lib/grams.txt &&
+	no_checkout_left &&
+	git -C repo checkout -q -- inventory/units.py
+'
+
 # The interrupted runs: a staged new test that says where it runs, then
 # sleeps; an unstaged edit that must survive.
 test_expect_success 'setup: a slow staged test, an unstaged edit, a session starter' '
