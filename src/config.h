@@ -26,6 +26,8 @@ struct runner_config {
 	/* command */
 	struct strlist collect_command;	/* argv; prints one test id a line */
 	struct strlist execute_command;	/* argv; selected ids are appended */
+	/* not from .covopt.yml: where collect and execute run (NULL: here) */
+	const char *dir;
 };
 
 struct covopt_config {

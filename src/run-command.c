@@ -23,6 +23,10 @@ enum child_stage {
 	STAGE_DUP,
 };
 
+/* The child being waited for (0: none), and whether to start no more. */
+static volatile sig_atomic_t running_pid;
+static volatile sig_atomic_t interrupted;
+
 struct child_failure {
 	int stage;
 	int err;
@@ -254,6 +258,8 @@ int run_command(struct child *c)
 
 	if (!c->argv || !c->argv[0] || !*c->argv[0])
 		return error("cannot run an empty command");
+	if (interrupted)
+		return error("interrupted: not starting '%s'", c->argv[0]);
 	if (open_fds(&f, c) < 0)
 		goto cleanup;
 
@@ -267,7 +273,9 @@ int run_command(struct child *c)
 	}
 	if (!pid)
 		child_run(c, &f);
+	running_pid = pid;
 	ret = parent_run(c, &f, pid);
+	running_pid = 0;
 
 cleanup:
 	/* On failure the captured output is as it was before. */
@@ -275,6 +283,15 @@ cleanup:
 		sbuf_setlen(&c->out, old_len);
 	close_all(&f);
 	return ret;
+}
+
+void run_command_interrupt(int sig)
+{
+	pid_t pid = running_pid;
+
+	interrupted = 1;
+	if (pid > 0)
+		kill(pid, sig);
 }
 
 int run_command_list(const struct strlist *argv, const char *dir, int capture,

@@ -26,6 +26,13 @@ struct child {
  */
 int run_command(struct child *c);
 
+/*
+ * For a signal handler (async-signal-safe): send sig to the child running
+ * now, if any, and make later run_command() calls fail without starting
+ * one ("interrupted"), so an interrupted run stops.
+ */
+void run_command_interrupt(int sig);
+
 /* Convenience: argv from a strlist. */
 int run_command_list(const struct strlist *argv, const char *dir, int capture,
 		     struct sbuf *out);

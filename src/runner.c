@@ -216,6 +216,7 @@ int runner_collect(struct strlist *out, const struct runner_config *r)
 	}
 	args = argv_array(&argv);
 	c.argv = args;
+	c.dir = r->dir;
 	c.capture = 1;
 	c.no_stdin = 1;
 	c.max_output = RUNNER_MAX_COLLECT;
@@ -340,6 +341,7 @@ int runner_execute(const struct runner_config *r, const struct strlist *ids,
 	}
 	args = argv_array(&argv);
 	c.argv = args;
+	c.dir = r->dir;
 	c.no_stdin = 1;
 	ret = run_command(&c);
 

@@ -323,6 +323,28 @@ test_expect_success 'uninstall --pre-push, and both hooks at once' '
 	test_path_is_missing $HOOKS/pre-push
 '
 
+test_expect_success '-q: install and uninstall print nothing but errors' '
+	git -C repo covopt hook install -q --pre-commit --pre-push 2>err &&
+	test_must_be_empty err &&
+	test_path_is_file $HOOKS/pre-commit &&
+	test_path_is_file $HOOKS/pre-push &&
+	grep "^# The tests run on what is staged" $HOOKS/pre-commit &&
+	git -C repo covopt hook uninstall --quiet --pre-commit --pre-push 2>err &&
+	test_must_be_empty err &&
+	test_path_is_missing $HOOKS/pre-commit &&
+	git -C repo covopt hook uninstall -q 2>err &&
+	test_must_be_empty err &&
+	echo "#!/bin/sh" >$HOOKS/pre-commit &&
+	test_must_fail git -C repo covopt hook install -q 2>err &&
+	grep "not installed by git-covopt" err &&
+	git -C repo covopt hook install -q --force 2>err &&
+	test_must_be_empty err &&
+	git -C repo covopt hook uninstall -q 2>err &&
+	test_must_be_empty err &&
+	test_path_is_file $HOOKS/pre-commit &&
+	rm $HOOKS/pre-commit
+'
+
 test_expect_success 'usage errors' '
 	test_expect_code 129 git -C repo covopt hook 2>err &&
 	grep "usage: git covopt hook install" err &&

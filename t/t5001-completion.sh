@@ -111,7 +111,12 @@ test_expect_success 'hook: its subcommands, then their own options' '
 	printf "%s \$\n" --pre-commit --pre-push >expect &&
 	test_cmp expect actual &&
 	complete git covopt hook uninstall --f >actual &&
-	test_must_be_empty actual
+	test_must_be_empty actual &&
+	complete git covopt hook uninstall --q >actual &&
+	echo "--quiet \$" >expect &&
+	test_cmp expect actual &&
+	complete git covopt hook install --q >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'revisions: a branch, a tag, a range' '

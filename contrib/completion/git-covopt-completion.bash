@@ -15,8 +15,8 @@ __git_covopt_options ()
 	case "$1" in
 	fetch|push)	echo "--setup --ref= --quiet" ;;
 	gc)		echo "--dry-run --ref=" ;;
-	hook_install)	echo "--pre-commit --pre-push --time= --force" ;;
-	hook_uninstall)	echo "--pre-commit --pre-push" ;;
+	hook_install)	echo "--pre-commit --pre-push --time= --force --quiet" ;;
+	hook_uninstall)	echo "--pre-commit --pre-push --quiet" ;;
 	record)		echo "--coverage= --junit= --commit= --flag= --ref= --quiet" ;;
 	run)		echo "--time= --wall --confidence= --cached --staged
 				--runner= --dry-run --dry-run-format= --record

@@ -23,8 +23,8 @@
 #define HOOK_BUDGET_MAX 16
 
 static const char *const hook_usage[] = {
-	"git covopt hook install [--pre-commit] [--pre-push] [-t <seconds>] [--force]",
-	"git covopt hook uninstall [--pre-commit] [--pre-push]",
+	"git covopt hook install [--pre-commit] [--pre-push] [-t <seconds>] [--force] [-q]",
+	"git covopt hook uninstall [--pre-commit] [--pre-push] [-q]",
 	NULL
 };
 
@@ -62,7 +62,9 @@ static void write_pre_commit(struct sbuf *sb, const char *budget)
 		"# pre-commit: run the tests the staged change affects with\n"
 		"# the runner of .covopt.yml (pytest by default); a failing\n"
 		"# test refuses the commit, nothing selected lets it through.\n"
-		"# The tests run on the work tree, unstaged edits included.\n"
+		"# The tests run on what is staged: with unstaged or untracked\n"
+		"# files, in a temporary checkout of the index (the work tree\n"
+		"# is left alone).\n"
 		"# Skip once: git commit --no-verify\n"
 		"# Remove: git covopt hook uninstall\n"
 		"exec git covopt run --cached");
@@ -320,7 +322,7 @@ static void hook_paths_release(struct hook_paths *p)
  * The script is written first, so a failure leaves the old hook untouched.
  */
 static int install_one(const struct hook_kind *k, const char *dir,
-		       const char *budget, int force)
+		       const char *budget, int force, int quiet)
 {
 	struct hook_paths p;
 	struct sbuf script = SBUF_INIT;
@@ -348,8 +350,9 @@ static int install_one(const struct hook_kind *k, const char *dir,
 			unlink(p.fresh.buf);
 			goto cleanup;
 		}
-		fprintf(stderr, "moved '%s' to '%s'\n", p.hook.buf,
-			p.saved.buf);
+		if (!quiet)
+			fprintf(stderr, "moved '%s' to '%s'\n", p.hook.buf,
+				p.saved.buf);
 	}
 	if (move_file(p.fresh.buf, p.hook.buf)) {
 		unlink(p.fresh.buf);
@@ -357,7 +360,9 @@ static int install_one(const struct hook_kind *k, const char *dir,
 			move_file(p.saved.buf, p.hook.buf);
 		goto cleanup;
 	}
-	fprintf(stderr, "installed %s hook '%s'\n", k->name, p.hook.buf);
+	if (!quiet)
+		fprintf(stderr, "installed %s hook '%s'\n", k->name,
+			p.hook.buf);
 	ret = 0;
 cleanup:
 	sbuf_release(&script);
@@ -370,7 +375,8 @@ cleanup:
  * hook of ours is not an error (uninstall is idempotent); a foreign hook
  * is left alone and is one.
  */
-static int uninstall_one(const struct hook_kind *k, const char *dir)
+static int uninstall_one(const struct hook_kind *k, const char *dir,
+			 int quiet)
 {
 	struct hook_paths p;
 	int state, ret = -1;
@@ -390,14 +396,17 @@ static int uninstall_one(const struct hook_kind *k, const char *dir)
 			      strerror(errno));
 			goto cleanup;
 		}
-		fprintf(stderr, "removed %s hook '%s'\n", k->name, p.hook.buf);
+		if (!quiet)
+			fprintf(stderr, "removed %s hook '%s'\n", k->name,
+				p.hook.buf);
 	}
 	if (path_exists(p.saved.buf)) {
 		if (move_file(p.saved.buf, p.hook.buf))
 			goto cleanup;
-		fprintf(stderr, "restored '%s' from '%s'\n", p.hook.buf,
-			p.saved.buf);
-	} else if (state == HOOK_ABSENT) {
+		if (!quiet)
+			fprintf(stderr, "restored '%s' from '%s'\n",
+				p.hook.buf, p.saved.buf);
+	} else if (state == HOOK_ABSENT && !quiet) {
 		fprintf(stderr, "no git-covopt %s hook in '%s'\n", k->name,
 			dir);
 	}
@@ -426,7 +435,7 @@ static int check_budget(const char *s)
 }
 
 static int for_each_kind(unsigned selected, git_repository *repo,
-			 const char *budget, int force, int install)
+			 const char *budget, int force, int install, int quiet)
 {
 	struct sbuf dir = SBUF_INIT;
 	int ret = 0;
@@ -441,8 +450,8 @@ static int for_each_kind(unsigned selected, git_repository *repo,
 	for (const struct hook_kind *k = kinds; k->name; k++) {
 		if (!(selected & k->bit))
 			continue;
-		if (install ? install_one(k, dir.buf, budget, force) :
-			      uninstall_one(k, dir.buf))
+		if (install ? install_one(k, dir.buf, budget, force, quiet) :
+			      uninstall_one(k, dir.buf, quiet))
 			ret = -1;
 	}
 	sbuf_release(&dir);
@@ -451,7 +460,7 @@ static int for_each_kind(unsigned selected, git_repository *repo,
 
 int cmd_hook(int argc, const char **argv, git_repository *repo)
 {
-	int pre_commit = 0, pre_push = 0, force = 0, install;
+	int pre_commit = 0, pre_push = 0, force = 0, quiet = 0, install;
 	const char *budget = NULL;
 	const struct opt_spec top_options[] = { OPT_END() };
 	const struct opt_spec install_options[] = {
@@ -462,12 +471,14 @@ int cmd_hook(int argc, const char **argv, git_repository *repo)
 			   "budget of each run: seconds or N% of the suite"),
 		OPT_BOOL(0, "force", &force,
 			 "move a hook git-covopt did not write aside"),
+		OPT_BOOL('q', "quiet", &quiet, "print nothing but errors"),
 		OPT_END(),
 	};
 	const struct opt_spec uninstall_options[] = {
 		OPT_BOOL(0, "pre-commit", &pre_commit,
 			 "the pre-commit hook (the default)"),
 		OPT_BOOL(0, "pre-push", &pre_push, "the pre-push hook"),
+		OPT_BOOL('q', "quiet", &quiet, "print nothing but errors"),
 		OPT_END(),
 	};
 	const struct opt_spec *options;
@@ -500,7 +511,7 @@ int cmd_hook(int argc, const char **argv, git_repository *repo)
 		   (pre_push ? KIND_PRE_PUSH : 0);
 	if (!selected)
 		selected = KIND_PRE_COMMIT;
-	if (for_each_kind(selected, repo, budget, force, install))
+	if (for_each_kind(selected, repo, budget, force, install, quiet))
 		return COVOPT_EXIT_FAILURE;
 	return 0;
 }

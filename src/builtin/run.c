@@ -1,10 +1,12 @@
 /* builtin/run.c - "git covopt run": collect, select, execute with the configured runner.
  * Exits with the runner's status; --dry-run prints what would run, as Codecov ATS did. */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "builtin.h"
+#include "index-checkout.h"
 #include "ingest/junit-xml.h"
 #include "nodeid.h"
 #include "output.h"
@@ -273,6 +275,45 @@ static void print_summary(const struct selection *s, size_t suite_tests)
 	fputc('\n', stderr);
 }
 
+/*
+ * --cached tests what would be committed: when the work tree holds
+ * unstaged changes or untracked files, in a temporary checkout of the
+ * index. Not with --dry-run (nothing runs) nor --record (it records the
+ * work tree's coverage as the model of HEAD). 1, 0, or -1 on error.
+ */
+static int wants_index_checkout(git_repository *repo,
+				const struct select_options *o,
+				const struct run_options *ro)
+{
+	if (!o->cached || ro->dry_run || ro->record)
+		return 0;
+	return index_checkout_needed(repo);
+}
+
+/*
+ * The runner r, run in dir instead: a relative python_path with a slash
+ * (".venv/bin/python") still names the work tree's interpreter. *owned
+ * takes what the caller frees.
+ */
+static const struct runner_config *runner_in_dir(struct runner_config *copy,
+						 const struct runner_config *r,
+						 const char *dir, char **owned)
+{
+	char cwd[PATH_MAX];
+
+	*copy = *r;
+	copy->dir = dir;
+	if (r->type == RUNNER_PYTEST && r->python_path &&
+	    strchr(r->python_path, '/') &&
+	    r->python_path[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		struct sbuf abs = SBUF_INIT;
+
+		sbuf_addf(&abs, "%s/%s", cwd, r->python_path);
+		copy->python_path = *owned = sbuf_detach(&abs, NULL);
+	}
+	return copy;
+}
+
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
@@ -291,11 +332,13 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	struct covopt_config cfg;
 	struct strlist collected = STRLIST_INIT;
 	struct selection s;
+	struct index_checkout co = INDEX_CHECKOUT_INIT;
+	struct runner_config in_checkout;
 	const struct runner_config *r;
 	const char *confidence = NULL;
-	char *owned = NULL, *ref = NULL;
+	char *owned = NULL, *ref = NULL, *python = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
-	int staged = 0, ret = COVOPT_EXIT_FAILURE;
+	int staged = 0, checkout, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
 		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_STRING(0, "runner", &ro.runner, "name",
@@ -344,6 +387,14 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 			goto cleanup;
 		}
 	}
+	checkout = wants_index_checkout(repo, &o, &ro);
+	if (checkout < 0 || (checkout && index_checkout_create(&co, repo) < 0))
+		goto cleanup;
+	if (checkout) {
+		fprintf(stderr, "git covopt run: unstaged or untracked files: "
+			"testing the index in '%s'\n", co.top);
+		r = runner_in_dir(&in_checkout, r, co.cwd, &python);
+	}
 	if (runner_collect(&collected, r) < 0)
 		goto cleanup;
 	o.collected = &collected;
@@ -366,10 +417,12 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 release:
 	selection_release(&s);
 cleanup:
+	index_checkout_remove(&co);
 	config_release(&cfg);
 	strlist_release(&collected);
 	strlist_release(&o.pathspec);
 	free(owned);
 	free(ref);
+	free(python);
 	return ret;
 }

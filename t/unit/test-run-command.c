@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -689,6 +690,37 @@ static void test_pytest_runner(void **state)
 	assert_no_children();
 }
 
+static void interrupt_on_usr1(int sig)
+{
+	run_command_interrupt(SIGTERM);
+}
+
+/* Last: once interrupted, run_command() starts nothing more. */
+static void test_interrupt(void **state)
+{
+	const char *signals[] = { "/bin/sh", "-c",
+				  "kill -USR1 $PPID; exec sleep 30", NULL };
+	const char *after[] = { "/bin/true", NULL };
+	struct child c = { .argv = signals, .out = SBUF_INIT };
+	struct child next = { .argv = after, .out = SBUF_INIT };
+	struct sigaction sa = { .sa_handler = interrupt_on_usr1 }, old;
+	struct sbuf err = SBUF_INIT;
+	struct redirect r;
+
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+	/* The handler sends SIGTERM on to the child running. */
+	assert_int_equal(run_command(&c), 128 + SIGTERM);
+	fd_redirect(&r, 2);
+	assert_int_equal(run_command(&next), -1);
+	fd_restore(&r, &err);
+	assert_string_equal(err.buf,
+			    "error: interrupted: not starting '/bin/true'\n");
+	sigaction(SIGUSR1, &old, NULL);
+	sbuf_release(&err);
+	assert_no_children();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_quiet),
 		cmocka_unit_test(test_pytest_argv),
 		cmocka_unit_test(test_pytest_runner),
+		cmocka_unit_test(test_interrupt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
