@@ -1,5 +1,6 @@
 /* builtin/run.c - "git covopt run": collect, select, execute with the configured runner.
  * Exits with the runner's status; --dry-run prints what would run, as Codecov ATS did. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "output.h"
 #include "parse-opts.h"
 #include "record-commit.h"
+#include "repo.h"
 #include "repo-config.h"
 #include "runner.h"
 #include "builtin/select-args.h"
@@ -235,6 +237,29 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 	return ret;
 }
 
+/*
+ * Run at the top of the work tree, where the model's ids (top-relative)
+ * name the tests: a relative --rest file keeps naming the file it named
+ * (*owned receives the new name to free). 0, or -1 after an error.
+ */
+static int chdir_to_top(git_repository *repo, const char **rest, char **owned)
+{
+	const char *top = git_repository_workdir(repo);
+	char *prefix = repo_prefix(repo);
+
+	if (*rest && **rest != '/' && *prefix) {
+		struct sbuf path = SBUF_INIT;
+
+		sbuf_addf(&path, "%s%s", prefix, *rest);
+		*rest = *owned = sbuf_detach(&path, NULL);
+	}
+	free(prefix);
+	if (top && chdir(top) < 0)
+		return error("cannot change to the top of the work tree '%s': "
+			     "%s", top, strerror(errno));
+	return 0;
+}
+
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
@@ -255,7 +280,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	struct selection s;
 	const struct runner_config *r;
 	const char *confidence = NULL;
-	char *owned = NULL, *ref = NULL;
+	char *owned = NULL, *ref = NULL, *rest_owned = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	int staged = 0, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
@@ -286,7 +311,8 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		die("--cached takes at most a base revision");
 	config_init(&cfg);
 	if (select_args_confidence(&o, confidence) < 0 ||
-	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))
+	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0) ||
+	    chdir_to_top(repo, &ro.rest, &rest_owned) < 0)
 		goto cleanup;
 	config_release(&cfg);
 	if (repo_load_config(&cfg, repo) < 0 ||
@@ -329,6 +355,7 @@ cleanup:
 	strlist_release(&collected);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(rest_owned);
 	free(ref);
 	return ret;
 }
