@@ -13,6 +13,7 @@
 static const char *const record_usage[] = {
 	"git covopt record [--coverage <file>]... [--junit <file>]... "
 	"[--commit <rev>] [--flag <name>] [--ref <ref>] [--partial] [-q]",
+	"git covopt record --drop-flag <name> [--commit <rev>] [--ref <ref>] [-q]",
 	NULL
 };
 
@@ -22,6 +23,7 @@ struct record_options {
 	const char *rev;
 	const char *flag;
 	const char *ref;
+	const char *drop_flag;
 	int quiet;
 	int partial;
 };
@@ -66,6 +68,27 @@ cleanup:
 	return ret;
 }
 
+/* --drop-flag: remove a flag and its tests from the model of the commit. */
+static int drop_flag(git_repository *repo, const struct record_options *o)
+{
+	struct record_request req = {
+		.rev = o->rev,
+		.flag = o->drop_flag,
+	};
+	char *ref = repo_notes_ref(repo, o->ref, NULL);
+	int ret = -1;
+
+	if (ref && repo_search_depth(repo, &req.search_depth) >= 0) {
+		req.notes_ref = ref;
+		ret = record_drop_flag(repo, &req);
+	}
+	if (!ret && !o->quiet)
+		fprintf(stderr, "dropped flag '%s' from the model of '%s' in "
+			"%s\n", o->drop_flag, o->rev, ref);
+	free(ref);
+	return ret;
+}
+
 /* Without --coverage/--junit: record.coverage/junit of .covopt.yml, else .coverage. */
 static int default_inputs(struct record_options *o, git_repository *repo)
 {
@@ -105,6 +128,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 			   "notes ref (default refs/notes/covopt)"),
 		OPT_BOOL(0, "partial", &o.partial,
 			 "the run ran only some tests: keep the others' data"),
+		OPT_STRING(0, "drop-flag", &o.drop_flag, "name",
+			   "remove this flag's tests from the model instead"),
 		OPT_BOOL('q', "quiet", &o.quiet, "print no summary"),
 		OPT_END(),
 	};
@@ -119,6 +144,13 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 		error("bad flag name '%s'", o.flag);
 		return COVOPT_EXIT_USAGE;
 	}
+	if (o.drop_flag && (o.coverage.nr || o.junit.nr || o.partial ||
+			    strcmp(o.flag, "default"))) {
+		error("--drop-flag takes no run: only --commit, --ref and -q");
+		usage_with_options(record_usage, options);
+	}
+	if (o.drop_flag)
+		return drop_flag(repo, &o) ? COVOPT_EXIT_FAILURE : 0;
 	if (default_inputs(&o, repo) < 0)
 		return COVOPT_EXIT_FAILURE;
 	ret = record(repo, &o);
