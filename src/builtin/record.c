@@ -5,6 +5,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "parse-opts.h"
+#include "progress.h"
 #include "record-commit.h"
 #include "repo-config.h"
 #include "usage.h"
@@ -130,7 +131,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 			 "the run ran only some tests: keep the others' data"),
 		OPT_STRING(0, "drop-flag", &o.drop_flag, "name",
 			   "remove this flag's tests from the model instead"),
-		OPT_BOOL('q', "quiet", &o.quiet, "print no summary"),
+		OPT_BOOL('q', "quiet", &o.quiet,
+			 "print no informational messages"),
 		OPT_END(),
 	};
 	int ret;
@@ -140,6 +142,8 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 		error("too many arguments");
 		usage_with_options(record_usage, options);
 	}
+	if (o.quiet)
+		progress_disable();
 	if (!*o.flag || strlen(o.flag) > 64 || strpbrk(o.flag, " \t\n/")) {
 		error("bad flag name '%s'", o.flag);
 		return COVOPT_EXIT_USAGE;

@@ -10,6 +10,7 @@
 #include "nodeid.h"
 #include "output.h"
 #include "parse-opts.h"
+#include "progress.h"
 #include "record-commit.h"
 #include "repo.h"
 #include "repo-config.h"
@@ -33,6 +34,7 @@ struct run_options {
 	int record;
 	int observe;
 	int verbose;
+	int quiet;		/* no informational messages on stderr */
 	const char *shard;
 	const char *rest;
 	const char *ref;	/* the notes ref, passed on to record */
@@ -150,7 +152,7 @@ static void report_missed(const struct selection *s, const char *report)
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
 static int record_run(git_repository *repo, const char *report,
-		      const char *ref)
+		      const char *ref, int quiet)
 {
 	struct strlist coverage = STRLIST_INIT, junit = STRLIST_INIT;
 	struct record_request req = {
@@ -170,7 +172,7 @@ static int record_run(git_repository *repo, const char *report,
 	ret = repo_search_depth(repo, &req.search_depth) < 0 ||
 	      record_commit(&res, repo, &req) < 0 ?
 	      error("recording the run failed") : 0;
-	if (!ret)
+	if (!ret && !quiet)
 		record_print_summary(&res.model, req.flag, ref);
 	record_result_release(&res);
 	strlist_release(&coverage);
@@ -194,7 +196,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
 		for (size_t i = 0; i < s->nr; i++)
 			strlist_append(&ids, s->chosen[i].id);
 	if (!ids.nr) {
-		fprintf(stderr, "git covopt run: no test to run\n");
+		if (!ro->quiet)
+			fprintf(stderr, "git covopt run: no test to run\n");
 		strlist_release(&ids);
 		free(report);
 		return 0;
@@ -203,8 +206,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
 		report_missed(s, report);
-	if (ro->record && status >= 0 && record_run(repo, report, ro->ref) < 0 &&
-	    !status)
+	if (ro->record && status >= 0 &&
+	    record_run(repo, report, ro->ref, ro->quiet) < 0 && !status)
 		status = 1;
 	if (report)
 		unlink(report);
@@ -219,7 +222,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
  * commit through the hook starts no pytest): 1 when there is nothing to
  * run (said on stderr), 0 when the suite must be collected, -1 on error.
  */
-static int nothing_to_run(git_repository *repo, const struct select_options *o)
+static int nothing_to_run(git_repository *repo, const struct select_options *o,
+			  int quiet)
 {
 	struct select_options probe = *o;
 	struct selection s;
@@ -231,7 +235,7 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 		return -1;
 	}
 	ret = !s.fallback_reason && !s.nr;
-	if (ret)
+	if (ret && !quiet)
 		fprintf(stderr, "git covopt run: no test to run\n");
 	selection_release(&s);
 	return ret;
@@ -299,6 +303,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		OPT_STRING(0, "rest", &ro.rest, "file",
 			   "write the tests not selected to a file"),
 		OPT_COUNT('v', "verbose", &ro.verbose, "explain the choice on stderr"),
+		OPT_BOOL('q', "quiet", &ro.quiet, "print no informational messages"),
 		OPT_END(),
 	};
 
@@ -307,6 +312,8 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	o.cached |= staged;
 	if (select_args_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
+	if (ro.quiet)
+		progress_disable();
 	if (o.cached && o.head_rev)
 		die("--cached takes at most a base revision");
 	config_init(&cfg);
@@ -324,7 +331,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	o.config = &cfg;
 	o.fallback = 1;
 	if (!ro.observe && !ro.dry_run) {
-		int nothing = nothing_to_run(repo, &o);
+		int nothing = nothing_to_run(repo, &o, ro.quiet);
 
 		if (nothing) {
 			ret = nothing < 0 ? COVOPT_EXIT_FAILURE : 0;
@@ -344,7 +351,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		goto release;
 	if (shard_n)
 		selection_shard(&s, shard_k, shard_n);
-	if (ro.verbose)
+	if (ro.verbose && !ro.quiet)
 		output_verbose(stderr, &s);
 	ret = ro.dry_run ? (dry_run(&s, r, ro.format) < 0 ? 1 : 0) :
 	      execute(&s, r, &collected, &ro, repo);

@@ -28,7 +28,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	struct select_options o = SELECT_OPTIONS_INIT;
 	struct covopt_config cfg;
 	struct selection s;
-	int verbose = 0, nul = 0, json = 0, staged = 0, full_name = 0;
+	int verbose = 0, nul = 0, json = 0, staged = 0, full_name = 0, quiet = 0;
 	const char *confidence = NULL, *shard = NULL, *rest = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	char *owned = NULL, *ref = NULL, *prefix = NULL;
@@ -43,6 +43,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 		OPT_BOOL(0, "full-name", &full_name,
 			 "print ids relative to the top, not the current directory"),
 		OPT_COUNT('v', "verbose", &verbose, "explain the choice on stderr"),
+		OPT_BOOL('q', "quiet", &quiet, "print no informational messages"),
 		OPT_STRING(0, "shard", &shard, "k/n",
 			   "print part K of N parts of balanced cost"),
 		OPT_STRING(0, "rest", &rest, "file",
@@ -78,7 +79,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	}
 	if (shard_n)
 		selection_shard(&s, shard_k, shard_n);
-	if (verbose)
+	if (verbose && !quiet)
 		output_verbose(stderr, &s);
 	ret = output_selection(stdout, &s, json ? OUTPUT_JSON :
 			       nul ? OUTPUT_NUL : OUTPUT_LINES, NULL) < 0 ?
