@@ -20,16 +20,19 @@ static unsigned char *dup_bytes(const unsigned char *p, size_t len)
 	return copy;
 }
 
-void model_copy(struct model *out, const struct model *src)
+/* model_copy() without the flag skip (-1: none) and its tests. */
+static void copy_except(struct model *out, const struct model *src,
+			long skip)
 {
 	memcpy(out->commit, src->commit, sizeof(out->commit));
 	for (size_t i = 0; i < src->flags_nr; i++) {
 		const struct model_flag *f = &src->flags[i];
+		uint32_t at;
 
-		uint32_t at = model_add_flag(out, f->name, f->commit,
-					     f->suite_time, f->overhead,
-					     f->recorded_at);
-
+		if ((long)i == skip)
+			continue;
+		at = model_add_flag(out, f->name, f->commit, f->suite_time,
+				   f->overhead, f->recorded_at);
 		model_flag_set_signature(&out->flags[at], f->signature,
 					 f->signature_len);
 	}
@@ -55,13 +58,18 @@ void model_copy(struct model *out, const struct model *src)
 	}
 	for (size_t i = 0; i < src->tests_nr; i++) {
 		const struct model_test *t = &src->tests[i];
-		uint32_t at = model_add_test(out, t->id, t->flag, t->cost,
-					     t->outcome, t->history,
-					     dup_bytes(t->signals,
-						       t->signals_len),
-					     t->signals_len);
-		struct model_test *n = &out->tests[at];
+		uint32_t flag = skip >= 0 && t->flag > skip ? t->flag - 1 :
+				t->flag;
+		struct model_test *n;
+		uint32_t at;
 
+		if ((long)t->flag == skip)
+			continue;
+		at = model_add_test(out, t->id, flag, t->cost, t->outcome,
+				    t->history, dup_bytes(t->signals,
+							  t->signals_len),
+				    t->signals_len);
+		n = &out->tests[at];
 		n->patterns_nr = t->patterns_nr;
 		n->patterns = (uint32_t *)dup_bytes((const unsigned char *)
 				t->patterns, t->patterns_nr * sizeof(uint32_t));
@@ -71,6 +79,17 @@ void model_copy(struct model *out, const struct model *src)
 		for (size_t i = 0; i < src->features_nr; i++)
 			model_lines_copy(&out->lines[i], &src->lines[i]);
 	}
+}
+
+void model_copy(struct model *out, const struct model *src)
+{
+	copy_except(out, src, -1);
+}
+
+void model_without_flag(struct model *out, const struct model *src,
+			uint32_t flag)
+{
+	copy_except(out, src, flag);
 }
 
 /* For each feature of base, its index in fresh or -1. Caller frees. */

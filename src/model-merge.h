@@ -8,6 +8,11 @@
 /* Deep copy of src into out (initialised by the caller). */
 void model_copy(struct model *out, const struct model *src);
 
+/* Deep copy of src into out (initialised) without flag number flag and its
+ * tests; files and features stay as they are. */
+void model_without_flag(struct model *out, const struct model *src,
+			uint32_t flag);
+
 /*
  * out = fresh, plus every test of base whose flag fresh does not have (its
  * signals remapped onto fresh's features by path and name; signals on

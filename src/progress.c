@@ -23,11 +23,18 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static int disabled;
+
+void progress_disable(void)
+{
+	disabled = 1;
+}
+
 struct progress *progress_start(const char *title, uint64_t total)
 {
 	struct progress *p;
 
-	if (!isatty(2) || getenv("COVOPT_NO_PROGRESS"))
+	if (disabled || !isatty(2) || getenv("COVOPT_NO_PROGRESS"))
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->title = title;

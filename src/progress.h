@@ -11,6 +11,8 @@ struct progress;
  * stderr is not a terminal. */
 struct progress *progress_start(const char *title, uint64_t total);
 void progress_update(struct progress *p, uint64_t done);
+/* Show no progress meter from now on (-q). */
+void progress_disable(void);
 /* Print the final line ("..., done.") and free p; accepts NULL. */
 void progress_stop(struct progress *p);
 

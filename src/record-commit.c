@@ -167,6 +167,88 @@ cleanup:
 	return ret;
 }
 
+/* What the drop-flag note update callback needs; it may run more than once. */
+struct drop_state {
+	const struct model *nearest;	/* the commit's or an ancestor's model */
+	const git_oid *commit;
+	const char *notes_ref;
+	const char *flag;
+};
+
+/* The model of the commit without the flag; refuses an unknown flag and
+ * the last one (no model would be left). */
+static int drop_flag_note(struct sbuf *note, int exists, void *payload)
+{
+	struct drop_state *st = payload;
+	struct model current, without;
+	const struct model *from = st->nearest;
+	struct sbuf why = SBUF_INIT;
+	char hex[GIT_OID_HEXSZ + 1];
+	long flag;
+	int ret = -1;
+
+	model_init(&current);
+	model_init(&without);
+	git_oid_tostr(hex, sizeof(hex), st->commit);
+	if (exists && model_lookup_decode(&current, &why, note->buf, note->len,
+					  st->notes_ref, st->commit) < 0) {
+		error("the note for commit '%.12s' in '%s' is corrupt: %s",
+		      hex, st->notes_ref, why.buf);
+		goto cleanup;
+	}
+	if (exists)
+		from = &current;
+	flag = model_find_flag(from, st->flag);
+	if (flag < 0)
+		error("no flag '%s' in the model of commit '%.12s'", st->flag,
+		      hex);
+	else if (from->flags_nr == 1)
+		error("flag '%s' is the only one of the model of commit "
+		      "'%.12s': nothing would be left", st->flag, hex);
+	else {
+		model_without_flag(&without, from, (uint32_t)flag);
+		memcpy(without.commit, hex, sizeof(without.commit));
+		sbuf_reset(note);
+		ret = model_encode(note, &without);
+	}
+cleanup:
+	model_release(&current);
+	model_release(&without);
+	sbuf_release(&why);
+	return ret;
+}
+
+int record_drop_flag(git_repository *repo, const struct record_request *req)
+{
+	struct model nearest;
+	struct model_found at;
+	struct drop_state st = {
+		.nearest = &nearest,
+		.notes_ref = req->notes_ref,
+		.flag = req->flag,
+	};
+	git_commit *commit = NULL;
+	int found, ret = -1;
+
+	model_init(&nearest);
+	if (repo_resolve_commit(&commit, repo, req->rev) < 0)
+		goto cleanup;
+	st.commit = git_commit_id(commit);
+	found = model_lookup_nearest(&nearest, &at, repo, req->notes_ref,
+				     st.commit, req->search_depth);
+	if (!found)
+		error("no model for '%s' or its %u nearest ancestors in '%s'",
+		      req->rev, req->search_depth, req->notes_ref);
+	if (found > 0)
+		ret = notes_store_update(repo, req->notes_ref, st.commit,
+					 drop_flag_note, &st,
+					 "git covopt record --drop-flag");
+cleanup:
+	model_release(&nearest);
+	git_commit_free(commit);
+	return ret;
+}
+
 void record_result_release(struct record_result *r)
 {
 	model_release(&r->model);

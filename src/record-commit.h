@@ -41,4 +41,13 @@ int record_commit(struct record_result *out, git_repository *repo,
 		  const struct record_request *req);
 void record_result_release(struct record_result *r);
 
+/*
+ * Remove the flag req->flag and its tests from the model of req->rev (its
+ * own note, or else the nearest ancestor's within req->search_depth, which
+ * then becomes its note), by compare-and-swap in req->notes_ref; coverage
+ * and junit are not used. Returns 0, or -1 after an error: no model, no
+ * such flag, or it is the model's only flag (the notes ref unchanged).
+ */
+int record_drop_flag(git_repository *repo, const struct record_request *req);
+
 #endif

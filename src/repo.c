@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <git2/sys/repository.h>
+#include "relative-id.h"
 #include "repo.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -268,4 +269,16 @@ int repo_signature(git_signature **out, git_repository *repo)
 	if (!git_signature_default(out, repo))
 		return 0;
 	return git_signature_now(out, "git-covopt", "git-covopt@localhost");
+}
+
+char *repo_prefix(git_repository *repo)
+{
+	const char *workdir = git_repository_workdir(repo);
+	char *top = workdir ? realpath(workdir, NULL) : NULL;
+	char *cwd = top ? realpath(".", NULL) : NULL;
+	char *prefix = relative_prefix(top && cwd ? top : "", cwd ? cwd : "");
+
+	free(top);
+	free(cwd);
+	return prefix;
 }

@@ -53,4 +53,9 @@ int repo_config_int(git_repository *repo, const char *key, long dflt,
  * 0, or libgit2's error. */
 int repo_signature(git_signature **out, git_repository *repo);
 
+/* The current directory relative to the top of the work tree, as
+ * relative_id() takes it: "dir/sub/", or "" at the top, outside the work
+ * tree or in a bare repository. A new string. */
+char *repo_prefix(git_repository *repo);
+
 #endif

@@ -14,6 +14,7 @@
 #include "notes-store.h"
 #include "optimizer.h"
 #include "output.h"
+#include "relative-id.h"
 #include "repo.h"
 #include "repo-config.h"
 #include "select.h"
@@ -656,7 +657,28 @@ void selection_release(struct selection *s)
 	strlist_release(&s->global_level);
 	free(s->fallback_reason);
 	free(s->model_signer);
+	strlist_release(&s->relative_ids);
 	memset(s, 0, sizeof(*s));
+}
+
+void selection_relative(struct selection *s, const char *prefix)
+{
+	struct sbuf id = SBUF_INIT;
+
+	if (!*prefix)
+		return;
+	for (size_t i = 0; i < s->nr; i++) {
+		sbuf_reset(&id);
+		relative_id(&id, s->chosen[i].id, prefix);
+		s->chosen[i].id = strlist_append(&s->relative_ids, id.buf);
+	}
+	for (size_t i = 0; i < s->to_skip.nr; i++) {
+		sbuf_reset(&id);
+		relative_id(&id, s->to_skip.items[i], prefix);
+		free(s->to_skip.items[i]);
+		s->to_skip.items[i] = sbuf_detach(&id, NULL);
+	}
+	sbuf_release(&id);
 }
 
 void selection_shard(struct selection *s, uint32_t k, uint32_t n)

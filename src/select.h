@@ -78,6 +78,7 @@ struct selection {
 	double default_cost;			/* cost of a test of unknown cost */
 	size_t new_since_model;			/* tests added since the model */
 	size_t new_untracked;			/* tests in untracked files */
+	struct strlist relative_ids;		/* owns chosen ids rewritten by selection_relative() */
 };
 
 /*
@@ -94,6 +95,10 @@ void selection_release(struct selection *s);
  * cfg (.covopt.yml); checks the budget's syntax. 0 or -1. */
 int select_apply_config(struct select_options *o, git_repository *repo,
 			const struct covopt_config *cfg);
+
+/* Rewrite the chosen and the skipped ids relative to the directory prefix
+ * (as relative_id() takes it), for printing; "" changes nothing. */
+void selection_relative(struct selection *s, const char *prefix);
 
 /* Keep only the chosen tests that fall in part k of n (balanced by cost). */
 void selection_shard(struct selection *s, uint32_t k, uint32_t n);

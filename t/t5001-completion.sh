@@ -158,6 +158,85 @@ test_expect_success 'files are left to bash (empty reply)' '
 	test_must_be_empty actual
 '
 
+# real_options CMD...: the options "git covopt CMD... -h" lists, one a
+# line: "--name" or "--name=" (taking a value), "-x" for a short-only one.
+real_options () {
+	test_expect_code 129 git covopt "$@" -h >help &&
+	sed -n -e "s/^    -[^ ], \(--[^ ]*\) <.*/\1=/p" \
+		-e "s/^    -[^ ], \(--[^ ]*\) .*/\1/p" \
+		-e "s/^    \(--[^ ]*\) <.*/\1=/p" \
+		-e "s/^    \(--[^ ]*\) .*/\1/p" \
+		-e "s/^    \(-[^- ]\)[ ,].*/\1/p" help
+}
+
+# zsh_section DIR KEY: the _arguments specs of a command in DIR/_git-covopt
+# ("hook_install" for hook install), the shared specs spelt out.
+zsh_section () {
+	case "$2" in
+	hook_*)
+		awk -v c="${2#hook_}" '
+			$0 == "\t\t" c ")" { on = 1 }
+			on { print }
+			on && $0 == "\t\t\t;;" { exit }' "$1/_git-covopt" ;;
+	*)
+		awk -v c="$2" '
+			/^\t[a-z|]*\)$/ {
+				n = split(substr($0, 2, length($0) - 2), w, "|")
+				for (i = 1; i <= n; i++) if (w[i] == c) on = 1
+			}
+			on { print }
+			on && $0 == "\t\t;;" { exit }' "$1/_git-covopt" ;;
+	esac |
+	sed -e "s/\$ref_arg/--ref=[/" -e "s/\$budget_arg/{-t+,--time=}[/" \
+		-e "s/\$trust_arg/--trust=[/"
+}
+
+# completion_covers DIR: do the bash and zsh completions in DIR know each
+# option of each command? Names the first one missing.
+completion_covers () {
+	for cmd in fetch gc push record run select show "hook install" \
+		"hook uninstall"
+	do
+		key=$(echo $cmd | tr " " _) &&
+		real_options $cmd >real &&
+		test -s real &&
+		bash -c ". \"\$1/git-covopt-completion.bash\" &&
+			for w in \$(__git_covopt_options \"\$2\"); do echo \$w; done" \
+			- "$1" "$key" >bash-options &&
+		zsh_section "$1" "$key" >zsh-specs &&
+		test -s zsh-specs &&
+		while read opt
+		do
+			case "$opt" in
+			--*) grep -x -e "$opt" bash-options >/dev/null ||
+				{ echo "bash: $cmd lacks $opt"; return 1; } ;;
+			esac &&
+			name=${opt%=} &&
+			grep -e "$name\[" -e "$name=" -e "$name+" -e "$name}" \
+				-e "$name," zsh-specs >/dev/null ||
+			{ echo "zsh: $cmd lacks $opt"; return 1; }
+		done <real || return 1
+	done
+}
+
+test_expect_success 'bash and zsh complete every option of every command' '
+	completion_covers "$COVOPT_COMPLETION"
+'
+
+test_expect_success 'an option missing from either completion is found' '
+	mkdir no-bash no-zsh &&
+	cp "$COVOPT_COMPLETION"/* no-bash/ &&
+	cp "$COVOPT_COMPLETION"/* no-zsh/ &&
+	sed "s/ --full-name//" "$COVOPT_COMPLETION/git-covopt-completion.bash" \
+		>no-bash/git-covopt-completion.bash &&
+	sed "/--full-name/d" "$COVOPT_COMPLETION/_git-covopt" \
+		>no-zsh/_git-covopt &&
+	! completion_covers no-bash >out &&
+	grep "^bash: select lacks --full-name" out &&
+	! completion_covers no-zsh >out &&
+	grep "^zsh: select lacks --full-name" out
+'
+
 test_expect_success 'the zsh completion parses' '
 	if command -v zsh >/dev/null 2>&1
 	then

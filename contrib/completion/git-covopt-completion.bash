@@ -13,17 +13,21 @@ __git_covopt_hook_subcommands="install uninstall"
 __git_covopt_options ()
 {
 	case "$1" in
-	fetch|push)	echo "--setup --ref= --quiet" ;;
-	gc)		echo "--dry-run --ref=" ;;
+	fetch)		echo "--setup --ref= --trust= --quiet" ;;
+	push)		echo "--setup --ref= --trust= --quiet" ;;
+	gc)		echo "--dry-run --ref= --quiet" ;;
 	hook_install)	echo "--pre-commit --pre-push --time= --force --quiet" ;;
 	hook_uninstall)	echo "--pre-commit --pre-push --quiet" ;;
-	record)		echo "--coverage= --junit= --commit= --flag= --ref= --quiet" ;;
+	record)		echo "--coverage= --junit= --commit= --flag= --ref=
+				--partial --drop-flag= --sign --quiet" ;;
 	run)		echo "--time= --wall --confidence= --cached --staged
 				--runner= --dry-run --dry-run-format= --record
-				--observe --shard= --rest= --verbose --ref=" ;;
+				--observe --shard= --rest= --verbose --quiet
+				--ref= --trust=" ;;
 	select)		echo "--time= --wall --confidence= --cached --staged
-				--diff= --json --verbose --ref=" ;;
-	show)		echo "--json --ref=" ;;
+				--diff= --json --full-name --verbose --quiet
+				--shard= --rest= --ref= --trust=" ;;
+	show)		echo "--json --ref= --quiet" ;;
 	esac
 }
 
@@ -93,7 +97,7 @@ _git_covopt ()
 		__git_covopt_complete_value "$prev" "$cur"
 		return
 		;;
-	-t|--time|--confidence|--flag|--shard)
+	-t|--time|--confidence|--flag|--shard|--drop-flag|--trust)
 		COMPREPLY=()
 		return
 		;;

@@ -17,7 +17,7 @@
 #define GC_MAX_ATTEMPTS 5
 
 static const char *const gc_usage[] = {
-	"git covopt gc [--dry-run] [--ref <ref>]",
+	"git covopt gc [--dry-run] [--ref <ref>] [-q]",
 	NULL
 };
 
@@ -405,7 +405,7 @@ static int plan(struct gc_notes *n, git_oid *tip, int *exists,
 	return 0;
 }
 
-static int gc(git_repository *repo, const char *ref, int dry_run)
+static int gc(git_repository *repo, const char *ref, int dry_run, int quiet)
 {
 	struct gc_notes n = { .items = NULL };
 	git_oid tip;
@@ -431,7 +431,7 @@ static int gc(git_repository *repo, const char *ref, int dry_run)
 	if (r > 0)
 		r = error("cannot update '%s': moved by other writers %d "
 			  "times", ref, GC_MAX_ATTEMPTS);
-	if (!r && exists)
+	if (!r && exists && (dry_run || !quiet))
 		print_drops(dry_run ? stdout : stderr, &n);
 	gc_notes_release(&n);
 	return r;
@@ -439,13 +439,15 @@ static int gc(git_repository *repo, const char *ref, int dry_run)
 
 int cmd_gc(int argc, const char **argv, git_repository *repo)
 {
-	int dry_run = 0, ret;
+	int dry_run = 0, quiet = 0, ret;
 	const char *opt_ref = NULL;
 	const struct opt_spec options[] = {
 		OPT_BOOL('n', "dry-run", &dry_run,
 			 "list the notes that would be dropped, drop nothing"),
 		OPT_STRING(0, "ref", &opt_ref, "ref",
 			   "notes ref (default refs/notes/covopt)"),
+		OPT_BOOL('q', "quiet", &quiet,
+			 "print no informational messages"),
 		OPT_END(),
 	};
 	char *ref;
@@ -456,7 +458,7 @@ int cmd_gc(int argc, const char **argv, git_repository *repo)
 		usage_with_options(gc_usage, options);
 	}
 	ref = repo_notes_ref(repo, opt_ref, NULL);
-	ret = ref ? gc(repo, ref, dry_run) : -1;
+	ret = ref ? gc(repo, ref, dry_run, quiet) : -1;
 	free(ref);
 	return ret ? COVOPT_EXIT_FAILURE : 0;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "builtin.h"
 #include "parse-opts.h"
+#include "progress.h"
 #include "record-commit.h"
 #include "repo-config.h"
 #include "usage.h"
@@ -13,6 +14,7 @@
 static const char *const record_usage[] = {
 	"git covopt record [--coverage <file>]... [--junit <file>]... "
 	"[--commit <rev>] [--flag <name>] [--ref <ref>] [--partial] [--sign] [-q]",
+	"git covopt record --drop-flag <name> [--commit <rev>] [--ref <ref>] [-q]",
 	NULL
 };
 
@@ -22,6 +24,7 @@ struct record_options {
 	const char *rev;
 	const char *flag;
 	const char *ref;
+	const char *drop_flag;
 	int quiet;
 	int partial;
 	int sign;	/* -1: covopt.signModels */
@@ -73,6 +76,27 @@ cleanup:
 	return ret;
 }
 
+/* --drop-flag: remove a flag and its tests from the model of the commit. */
+static int drop_flag(git_repository *repo, const struct record_options *o)
+{
+	struct record_request req = {
+		.rev = o->rev,
+		.flag = o->drop_flag,
+	};
+	char *ref = repo_notes_ref(repo, o->ref, NULL);
+	int ret = -1;
+
+	if (ref && repo_search_depth(repo, &req.search_depth) >= 0) {
+		req.notes_ref = ref;
+		ret = record_drop_flag(repo, &req);
+	}
+	if (!ret && !o->quiet)
+		fprintf(stderr, "dropped flag '%s' from the model of '%s' in "
+			"%s\n", o->drop_flag, o->rev, ref);
+	free(ref);
+	return ret;
+}
+
 /* Without --coverage/--junit: record.coverage/junit of .covopt.yml, else .coverage. */
 static int default_inputs(struct record_options *o, git_repository *repo)
 {
@@ -115,7 +139,10 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 			 "the run ran only some tests: keep the others' data"),
 		OPT_BOOL(0, "sign", &o.sign,
 			 "sign the model with git's signing set-up"),
-		OPT_BOOL('q', "quiet", &o.quiet, "print no summary"),
+		OPT_STRING(0, "drop-flag", &o.drop_flag, "name",
+			   "remove this flag's tests from the model instead"),
+		OPT_BOOL('q', "quiet", &o.quiet,
+			 "print no informational messages"),
 		OPT_END(),
 	};
 	int ret;
@@ -125,10 +152,19 @@ int cmd_record(int argc, const char **argv, git_repository *repo)
 		error("too many arguments");
 		usage_with_options(record_usage, options);
 	}
+	if (o.quiet)
+		progress_disable();
 	if (!*o.flag || strlen(o.flag) > 64 || strpbrk(o.flag, " \t\n/")) {
 		error("bad flag name '%s'", o.flag);
 		return COVOPT_EXIT_USAGE;
 	}
+	if (o.drop_flag && (o.coverage.nr || o.junit.nr || o.partial ||
+			    strcmp(o.flag, "default"))) {
+		error("--drop-flag takes no run: only --commit, --ref and -q");
+		usage_with_options(record_usage, options);
+	}
+	if (o.drop_flag)
+		return drop_flag(repo, &o) ? COVOPT_EXIT_FAILURE : 0;
 	if (default_inputs(&o, repo) < 0)
 		return COVOPT_EXIT_FAILURE;
 	ret = record(repo, &o);

@@ -1,6 +1,7 @@
 /* builtin/run.c - "git covopt run": collect, select, execute with the configured runner.
  * Exits with the runner's status; --dry-run prints what would run, as Codecov ATS did. */
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,9 @@
 #include "nodeid.h"
 #include "output.h"
 #include "parse-opts.h"
+#include "progress.h"
 #include "record-commit.h"
+#include "repo.h"
 #include "repo-config.h"
 #include "runner.h"
 #include "builtin/select-args.h"
@@ -33,7 +36,7 @@ struct run_options {
 	int record;
 	int observe;
 	int verbose;
-	int quiet;
+	int quiet;		/* no informational messages on stderr */
 	const char *shard;
 	const char *rest;
 	const char *ref;	/* the notes ref, passed on to record */
@@ -172,7 +175,7 @@ static void report_missed(const struct selection *s,
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
 static int record_run(git_repository *repo, const char *report,
-		      const char *ref)
+		      const char *ref, int quiet)
 {
 	struct strlist coverage = STRLIST_INIT, junit = STRLIST_INIT;
 	struct record_request req = {
@@ -197,7 +200,7 @@ static int record_run(git_repository *repo, const char *report,
 	      record_commit(&res, repo, &req) < 0 ?
 	      error("recording the run failed") : 0;
 	signing_setup_release(&signing);
-	if (!ret)
+	if (!ret && !quiet)
 		record_print_summary(&res.model, req.flag, ref);
 	record_result_release(&res);
 	strlist_release(&coverage);
@@ -221,7 +224,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
 		for (size_t i = 0; i < s->nr; i++)
 			strlist_append(&ids, s->chosen[i].id);
 	if (!ids.nr) {
-		fprintf(stderr, "git covopt run: no test to run\n");
+		if (!ro->quiet)
+			fprintf(stderr, "git covopt run: no test to run\n");
 		strlist_release(&ids);
 		free(report);
 		return 0;
@@ -230,8 +234,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	status = runner_execute(&copy, &ids, ro->record);
 	if (ro->observe && report)
 		report_missed(s, collected, report);
-	if (ro->record && status >= 0 && record_run(repo, report, ro->ref) < 0 &&
-	    !status)
+	if (ro->record && status >= 0 &&
+	    record_run(repo, report, ro->ref, ro->quiet) < 0 && !status)
 		status = 1;
 	if (report)
 		unlink(report);
@@ -246,7 +250,8 @@ static int execute(const struct selection *s, const struct runner_config *r,
  * commit through the hook starts no pytest): 1 when there is nothing to
  * run (said on stderr), 0 when the suite must be collected, -1 on error.
  */
-static int nothing_to_run(git_repository *repo, const struct select_options *o)
+static int nothing_to_run(git_repository *repo, const struct select_options *o,
+			  int quiet)
 {
 	struct select_options probe = *o;
 	struct selection s;
@@ -258,7 +263,7 @@ static int nothing_to_run(git_repository *repo, const struct select_options *o)
 		return -1;
 	}
 	ret = !s.fallback_reason && !s.nr;
-	if (ret)
+	if (ret && !quiet)
 		fprintf(stderr, "git covopt run: no test to run\n");
 	selection_release(&s);
 	return ret;
@@ -314,6 +319,29 @@ static const struct runner_config *runner_in_dir(struct runner_config *copy,
 	return copy;
 }
 
+/*
+ * Run at the top of the work tree, where the model's ids (top-relative)
+ * name the tests: a relative --rest file keeps naming the file it named
+ * (*owned receives the new name to free). 0, or -1 after an error.
+ */
+static int chdir_to_top(git_repository *repo, const char **rest, char **owned)
+{
+	const char *top = git_repository_workdir(repo);
+	char *prefix = repo_prefix(repo);
+
+	if (*rest && **rest != '/' && *prefix) {
+		struct sbuf path = SBUF_INIT;
+
+		sbuf_addf(&path, "%s%s", prefix, *rest);
+		*rest = *owned = sbuf_detach(&path, NULL);
+	}
+	free(prefix);
+	if (top && chdir(top) < 0)
+		return error("cannot change to the top of the work tree '%s': "
+			     "%s", top, strerror(errno));
+	return 0;
+}
+
 static const struct runner_config *pick_runner(const struct covopt_config *cfg,
 					       const char *name)
 {
@@ -336,7 +364,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	struct runner_config in_checkout;
 	const struct runner_config *r;
 	const char *confidence = NULL;
-	char *owned = NULL, *ref = NULL, *python = NULL;
+	char *owned = NULL, *ref = NULL, *python = NULL, *rest_owned = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
 	int staged = 0, checkout, ret = COVOPT_EXIT_FAILURE;
 	const struct opt_spec options[] = {
@@ -355,7 +383,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		OPT_STRING(0, "rest", &ro.rest, "file",
 			   "write the tests not selected to a file"),
 		OPT_COUNT('v', "verbose", &ro.verbose, "explain the choice on stderr"),
-		OPT_BOOL('q', "quiet", &ro.quiet, "print no summary line"),
+		OPT_BOOL('q', "quiet", &ro.quiet, "print no informational messages"),
 		OPT_END(),
 	};
 
@@ -364,11 +392,14 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	o.cached |= staged;
 	if (select_args_positionals(&o, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
+	if (ro.quiet)
+		progress_disable();
 	if (o.cached && o.head_rev)
 		die("--cached takes at most a base revision");
 	config_init(&cfg);
 	if (select_args_confidence(&o, confidence) < 0 ||
-	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0))
+	    (ro.shard && shard_parse(&shard_k, &shard_n, ro.shard) < 0) ||
+	    chdir_to_top(repo, &ro.rest, &rest_owned) < 0)
 		goto cleanup;
 	config_release(&cfg);
 	if (repo_load_config(&cfg, repo) < 0 ||
@@ -380,7 +411,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	o.config = &cfg;
 	o.fallback = 1;
 	if (!ro.observe && !ro.dry_run) {
-		int nothing = nothing_to_run(repo, &o);
+		int nothing = nothing_to_run(repo, &o, ro.quiet);
 
 		if (nothing) {
 			ret = nothing < 0 ? COVOPT_EXIT_FAILURE : 0;
@@ -391,8 +422,9 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	if (checkout < 0 || (checkout && index_checkout_create(&co, repo) < 0))
 		goto cleanup;
 	if (checkout) {
-		fprintf(stderr, "git covopt run: unstaged or untracked files: "
-			"testing the index in '%s'\n", co.top);
+		if (!ro.quiet)
+			fprintf(stderr, "git covopt run: unstaged or untracked "
+				"files: testing the index in '%s'\n", co.top);
 		r = runner_in_dir(&in_checkout, r, co.cwd, &python);
 	}
 	if (runner_collect(&collected, r) < 0)
@@ -408,7 +440,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 		goto release;
 	if (shard_n)
 		selection_shard(&s, shard_k, shard_n);
-	if (ro.verbose)
+	if (ro.verbose && !ro.quiet)
 		output_verbose(stderr, &s);
 	else if (!ro.quiet && !ro.dry_run)
 		print_summary(&s, collected.nr);
@@ -422,6 +454,7 @@ cleanup:
 	strlist_release(&collected);
 	strlist_release(&o.pathspec);
 	free(owned);
+	free(rest_owned);
 	free(ref);
 	free(python);
 	return ret;

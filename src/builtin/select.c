@@ -28,10 +28,10 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	struct select_options o = SELECT_OPTIONS_INIT;
 	struct covopt_config cfg;
 	struct selection s;
-	int verbose = 0, nul = 0, json = 0, staged = 0;
+	int verbose = 0, nul = 0, json = 0, staged = 0, full_name = 0, quiet = 0;
 	const char *confidence = NULL, *shard = NULL, *rest = NULL;
 	uint32_t shard_k = 0, shard_n = 0;
-	char *owned = NULL, *ref = NULL;
+	char *owned = NULL, *ref = NULL, *prefix = NULL;
 	const struct opt_spec options[] = {
 		OPT_SELECT_COMMON(&o, confidence, staged),
 		OPT_INT('n', NULL, &o.top_n, "n",
@@ -40,7 +40,10 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 			   "read a unified diff from a file ('-': stdin)"),
 		OPT_BOOL('z', NULL, &nul, "terminate test ids with NUL"),
 		OPT_BOOL(0, "json", &json, "print one JSON document"),
+		OPT_BOOL(0, "full-name", &full_name,
+			 "print ids relative to the top, not the current directory"),
 		OPT_COUNT('v', "verbose", &verbose, "explain the choice on stderr"),
+		OPT_BOOL('q', "quiet", &quiet, "print no informational messages"),
 		OPT_STRING(0, "shard", &shard, "k/n",
 			   "print part K of N parts of balanced cost"),
 		OPT_STRING(0, "rest", &rest, "file",
@@ -68,13 +71,15 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 		selection_release(&s);
 		goto cleanup;
 	}
+	prefix = json || full_name ? xstrdup("") : repo_prefix(repo);
+	selection_relative(&s, prefix);
 	if (rest && selection_write_rest(&s, rest) < 0) {
 		selection_release(&s);
 		goto cleanup;
 	}
 	if (shard_n)
 		selection_shard(&s, shard_k, shard_n);
-	if (verbose)
+	if (verbose && !quiet)
 		output_verbose(stderr, &s);
 	ret = output_selection(stdout, &s, json ? OUTPUT_JSON :
 			       nul ? OUTPUT_NUL : OUTPUT_LINES, NULL) < 0 ?
@@ -85,5 +90,6 @@ cleanup:
 	strlist_release(&o.pathspec);
 	free(owned);
 	free(ref);
+	free(prefix);
 	return ret;
 }

@@ -20,7 +20,7 @@
 #define SHOW_TOP 10
 
 static const char *const show_usage[] = {
-	"git covopt show [<rev>] [--json] [--ref <ref>]",
+	"git covopt show [<rev>] [--json] [--ref <ref>] [-q]",
 	NULL
 };
 
@@ -342,12 +342,14 @@ cleanup:
 
 int cmd_show(int argc, const char **argv, git_repository *repo)
 {
-	int json = 0;
+	int json = 0, quiet = 0;
 	const char *opt_ref = NULL;
 	const struct opt_spec options[] = {
 		OPT_BOOL(0, "json", &json, "print one JSON document"),
 		OPT_STRING(0, "ref", &opt_ref, "ref",
 			   "notes ref (default refs/notes/covopt)"),
+		OPT_BOOL('q', "quiet", &quiet,
+			 "print no informational messages"),
 		OPT_END(),
 	};
 	struct shown s;

@@ -330,6 +330,50 @@ static void test_partial_keeps_times(void **state)
 	model_release(&part);
 }
 
+/* Dropping a flag leaves the model the other flags alone would make. */
+static void test_without_flag(void **state)
+{
+	static const struct spec full = {
+		{ { "default", A, 10 }, { "e2e", A, 20 }, { "nightly", A, 30 } },
+		{ { "t::1", "default", 1, { "x.py::f" } },
+		  { "t::2", "e2e", 2, { "y.py::g" } },
+		  { "t::3", "nightly", 3, { "x.py::f", "y.py::g" } },
+		  { "t::4", "e2e", 4, { "x.py::f" } } },
+	};
+	static const struct spec expect[] = {
+		{ { { "e2e", A, 20 }, { "nightly", A, 30 } },
+		  { { "t::2", "e2e", 2, { "y.py::g" } },
+		    { "t::3", "nightly", 3, { "x.py::f", "y.py::g" } },
+		    { "t::4", "e2e", 4, { "x.py::f" } } } },
+		{ { { "default", A, 10 }, { "nightly", A, 30 } },
+		  { { "t::1", "default", 1, { "x.py::f" } },
+		    { "t::3", "nightly", 3, { "x.py::f", "y.py::g" } } } },
+		{ { { "default", A, 10 }, { "e2e", A, 20 } },
+		  { { "t::1", "default", 1, { "x.py::f" } },
+		    { "t::2", "e2e", 2, { "y.py::g" } },
+		    { "t::4", "e2e", 4, { "x.py::f" } } } },
+	};
+	struct sbuf got = SBUF_INIT, want = SBUF_INIT;
+	struct model m, out, oracle;
+
+	(void)state;
+	build(&m, &full);
+	for (uint32_t flag = 0; flag < 3; flag++) {
+		model_init(&out);
+		model_without_flag(&out, &m, flag);
+		assert_int_equal(model_validate(&out, "without"), 0);
+		build(&oracle, &expect[flag]);
+		render(&got, &out);
+		render(&want, &oracle);
+		assert_string_equal(got.buf, want.buf);
+		model_release(&oracle);
+		model_release(&out);
+	}
+	model_release(&m);
+	sbuf_release(&got);
+	sbuf_release(&want);
+}
+
 /* The combined note does not depend on which side is which. */
 static void test_merge_note_symmetric(void **state)
 {
@@ -749,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_merge_models),
 		cmocka_unit_test(test_merge_import_time),
 		cmocka_unit_test(test_partial_keeps_times),
+		cmocka_unit_test(test_without_flag),
 		cmocka_unit_test(test_merge_note_symmetric),
 		cmocka_unit_test(test_merge_note_corrupt),
 		cmocka_unit_test(test_remote_ref_name),
