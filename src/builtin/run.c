@@ -9,6 +9,7 @@
 #include "nodeid.h"
 #include "output.h"
 #include "parse-opts.h"
+#include "quote.h"
 #include "record-commit.h"
 #include "repo-config.h"
 #include "runner.h"
@@ -119,7 +120,7 @@ static int junit_case_is(const struct junit_case *c, const char *id,
 static void report_missed(const struct selection *s, const char *report)
 {
 	struct junit_report junit = JUNIT_REPORT_INIT;
-	struct sbuf key = SBUF_INIT;
+	struct sbuf key = SBUF_INIT, shown = SBUF_INIT;
 	size_t failed = 0, missed = 0;
 
 	if (junit_load(&junit, report) < 0)
@@ -135,8 +136,11 @@ static void report_missed(const struct selection *s, const char *report)
 			caught = junit_case_is(c, s->chosen[k].id, &key);
 		if (!caught) {
 			missed++;
-			fprintf(stderr, "observe: missed %s::%s\n",
-				c->classname, c->name);
+			sbuf_reset(&key);
+			sbuf_addf(&key, "%s::%s", c->classname, c->name);
+			sbuf_reset(&shown);
+			quote_escape(&shown, key.buf, key.len);
+			fprintf(stderr, "observe: missed %s\n", shown.buf);
 		}
 	}
 	fprintf(stderr, "observe: %zu test%s failed; the selection of %zu "
@@ -144,6 +148,7 @@ static void report_missed(const struct selection *s, const char *report)
 		s->nr, failed - missed, missed);
 	junit_report_release(&junit);
 	sbuf_release(&key);
+	sbuf_release(&shown);
 }
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */
