@@ -286,14 +286,6 @@ int output_selection(FILE *out, const struct selection *s,
 	return ret;
 }
 
-/* s with its control characters escaped, in sb (reset first). */
-static const char *shown(struct sbuf *sb, const char *s)
-{
-	sbuf_reset(sb);
-	quote_escape(sb, s, strlen(s));
-	return sb->buf;
-}
-
 void output_verbose(FILE *err, const struct selection *s)
 {
 	struct sbuf a = SBUF_INIT;
@@ -312,7 +304,7 @@ void output_verbose(FILE *err, const struct selection *s)
 			s->new_untracked, s->new_untracked == 1 ? "" : "s");
 	fprintf(err, "change: %.12s -> %s: %zu file%s, %zu feature%s changed, "
 		"%zu change slot%s\n", s->base_hex,
-		*s->head_hex ? s->head_hex : shown(&a, s->target),
+		*s->head_hex ? s->head_hex : quote_shown(&a, s->target),
 		s->impact.files_changed,
 		s->impact.files_changed == 1 ? "" : "s",
 		s->impact.features_changed,
@@ -320,10 +312,11 @@ void output_verbose(FILE *err, const struct selection *s)
 		s->impact.slots_nr == 1 ? "" : "s");
 	for (size_t j = 0; j < s->impact.slots_nr; j++)
 		fprintf(err, "  changed %-50s weight %.0f\n",
-			shown(&a, s->impact.slots[j].label),
+			quote_shown(&a, s->impact.slots[j].label),
 			s->impact.slots[j].weight);
 	for (size_t i = 0; i < s->impact.notes.nr; i++)
-		fprintf(err, "  %s\n", shown(&a, s->impact.notes.items[i]));
+		fprintf(err, "  %s\n",
+			quote_shown(&a, s->impact.notes.items[i]));
 	if (s->run_all)
 		fprintf(err, "'covopt: run-all' in the commit message: "
 			"selecting every test\n");
@@ -335,7 +328,7 @@ void output_verbose(FILE *err, const struct selection *s)
 			t->cost, total);
 		if (s->budget >= 0)
 			fprintf(err, " / %.3f s", s->budget);
-		fprintf(err, "  %s%s\n", shown(&a, t->id),
+		fprintf(err, "  %s%s\n", quote_shown(&a, t->id),
 			t->is_new ? " (new)" : "");
 	}
 	if (!s->nr && s->budget >= 0 && s->left_out.nr)
@@ -350,7 +343,7 @@ void output_verbose(FILE *err, const struct selection *s)
 		fprintf(err, "left out for lack of budget: %zu test%s\n",
 			s->left_out.nr, s->left_out.nr == 1 ? "" : "s");
 	for (size_t i = 0; i < s->left_out.nr && i < 20; i++)
-		fprintf(err, "  %s\n", shown(&a, s->left_out.items[i]));
+		fprintf(err, "  %s\n", quote_shown(&a, s->left_out.items[i]));
 	fprintf(err, "estimated time %.3f s + start-up %.3f s = %.3f s wall\n",
 		s->cost, s->overhead, s->cost + s->overhead);
 	sbuf_release(&a);

@@ -110,6 +110,13 @@ void quote_escape(struct sbuf *out, const char *s, size_t len)
 	escape(out, s, len, 0);
 }
 
+const char *quote_shown(struct sbuf *sb, const char *s)
+{
+	sbuf_reset(sb);
+	escape(sb, s, strlen(s), 0);
+	return sb->buf;
+}
+
 void quote_c_style(struct sbuf *out, const char *s)
 {
 	size_t len = strlen(s);

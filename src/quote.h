@@ -22,6 +22,10 @@ int quote_needed(const char *s, size_t len);
  */
 void quote_escape(struct sbuf *out, const char *s, size_t len);
 
+/* sb reset to the NUL-terminated s, quote_escape()d: sb->buf, for a
+ * "%s" of a message printed right away. */
+const char *quote_shown(struct sbuf *sb, const char *s);
+
 /*
  * Append s (NUL-terminated) for a terminal line, git-style: unchanged when
  * quote_needed() is 0, else between double quotes, with \" and \\ and the

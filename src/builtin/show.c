@@ -161,15 +161,6 @@ static void show_json(const struct shown *s)
 	sbuf_release(&out);
 }
 
-/* s with its control characters escaped, in sb (reset first): names
- * from a note never reach the terminal raw. */
-static const char *shown(struct sbuf *sb, const char *s)
-{
-	sbuf_reset(sb);
-	quote_escape(sb, s, strlen(s));
-	return sb->buf;
-}
-
 /* Indices of the n largest values (ties: lower index first). */
 static size_t top_n(const double *value, size_t nr, size_t n, size_t *out)
 {
@@ -205,7 +196,7 @@ static void show_slowest(const struct model *m)
 		printf("\nslowest tests:\n");
 	for (size_t i = 0; i < k; i++)
 		printf("  %8.3f s  %s\n", cost[top[i]],
-		       shown(&id, m->tests[top[i]].id));
+		       quote_shown(&id, m->tests[top[i]].id));
 	sbuf_release(&id);
 	free(cost);
 }
@@ -231,8 +222,8 @@ static void show_busiest(const struct model *m)
 		const struct model_feature *f = &m->features[top[i]];
 
 		printf("  %6.0f tests  %s::%s\n", users[top[i]],
-		       shown(&path, m->files[f->file].path),
-		       shown(&name, f->name));
+		       quote_shown(&path, m->files[f->file].path),
+		       quote_shown(&name, f->name));
 	}
 	sbuf_release(&path);
 	sbuf_release(&name);
@@ -249,7 +240,7 @@ static void show_flaky(const struct model *m)
 			continue;
 		if (!any++)
 			printf("\nflaky tests (failed and passed on one commit):\n");
-		printf("  %s\n", shown(&id, m->tests[i].id));
+		printf("  %s\n", quote_shown(&id, m->tests[i].id));
 	}
 	sbuf_release(&id);
 }
@@ -270,8 +261,8 @@ static void show_human(const struct shown *s)
 
 		suite += f->suite_time;
 		printf("flag %-12s recorded on %.12s, suite %.2f s, "
-		       "start-up %.2f s\n", shown(&name, f->name),
-		       shown(&commit, f->commit), f->suite_time, f->overhead);
+		       "start-up %.2f s\n", quote_shown(&name, f->name),
+		       quote_shown(&commit, f->commit), f->suite_time, f->overhead);
 	}
 	sbuf_release(&name);
 	sbuf_release(&commit);

@@ -94,11 +94,22 @@ static void test_every_byte(void **state)
 	}
 }
 
+/* quote_shown() starts afresh each time. */
+static void test_shown(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	assert_string_equal(quote_shown(&sb, "a\x1b[2J"), "a\\033[2J");
+	assert_string_equal(quote_shown(&sb, "b"), "b");
+	sbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_every_byte),
+		cmocka_unit_test(test_shown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
