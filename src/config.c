@@ -151,6 +151,16 @@ static int error_at(const char *what, size_t line, size_t col,
 	return error("%s:%zu:%zu: %s", what, line, col, msg);
 }
 
+/* A file over CONFIG_MAX_SIZE bytes, refused where it crosses the limit. */
+static int too_large(const char *buf, const char *what)
+{
+	size_t line, col;
+
+	offset_position(buf, CONFIG_MAX_SIZE, &line, &col);
+	return error_at(what, line, col, "the file goes on past its size "
+			"limit of 1 MiB (%zu bytes)", CONFIG_MAX_SIZE);
+}
+
 #define error_mark(what, mark, ...) \
 	error_at((what), (mark).line + 1, (mark).column + 1, __VA_ARGS__)
 
@@ -846,8 +856,7 @@ int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
 	int have_parser = 0, have_doc = 0, ret = -1;
 
 	if (len > CONFIG_MAX_SIZE)
-		return error("'%s' is too large (more than %zu bytes)", what,
-			     CONFIG_MAX_SIZE);
+		return too_large(buf, what);
 	if ((nul = memchr(buf, '\0', len))) {
 		size_t line, col;
 
@@ -888,22 +897,36 @@ cleanup:
 	return ret;
 }
 
-int config_load_file(struct covopt_config *cfg, const char *path)
+int config_read_file(struct sbuf *sb, const char *path, const char *what)
 {
-	struct sbuf sb = SBUF_INIT;
-	int fd, ret = -1;
+	struct sbuf why = SBUF_INIT, *old;
+	int fd, ret;
 
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return 0;
+			return 1;
 		return error("cannot open '%s': %s", path, strerror(errno));
 	}
-	if (sbuf_read_fd(&sb, fd, CONFIG_MAX_SIZE, path) < 0)
-		goto cleanup;
-	ret = config_parse(cfg, sb.buf, sb.len, path);
-cleanup:
+	old = error_divert(&why);
+	ret = sbuf_read_fd(sb, fd, CONFIG_MAX_SIZE, path);
+	error_divert(old);
 	close(fd);
-	sbuf_release(&sb);
+	if (ret < 0 && sb->len > CONFIG_MAX_SIZE)
+		too_large(sb->buf, what);
+	else if (ret < 0)
+		error("%s", why.buf);
+	sbuf_release(&why);
 	return ret;
+}
+
+int config_load_file(struct covopt_config *cfg, const char *path)
+{
+	struct sbuf sb = SBUF_INIT;
+	int ret = config_read_file(&sb, path, path);
+
+	if (!ret)
+		ret = config_parse(cfg, sb.buf, sb.len, path);
+	sbuf_release(&sb);
+	return ret < 0 ? -1 : 0;
 }

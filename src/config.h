@@ -58,6 +58,14 @@ void config_release(struct covopt_config *cfg);
 int config_parse(struct covopt_config *cfg, const char *buf, size_t len,
 		 const char *what);
 
+/*
+ * Read the config file at path (named what in messages) into sb: 0, 1
+ * when there is no such file, or -1 after one error line; a file over
+ * CONFIG_MAX_SIZE bytes is refused at the line and column of the limit.
+ */
+struct sbuf;
+int config_read_file(struct sbuf *sb, const char *path, const char *what);
+
 /* Read the file at path if it exists (a missing file is not an error:
  * defaults stay). Returns 0 or -1. */
 int config_load_file(struct covopt_config *cfg, const char *path);

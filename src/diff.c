@@ -549,6 +549,14 @@ int diff_compute_filtered(struct change_set *out, git_repository *repo,
 		goto cleanup;
 	}
 	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	/* libgit2 1.5 leaks some 20 KB a submodule each time a work-tree
+	 * diff looks into a submodule's checkout (a regex search that frees
+	 * nothing when nothing matches): the work tree's side of submodules
+	 * is not looked at. A committed or staged move is still seen; a
+	 * checkout of another commit, unstaged, is not (covopt never looks
+	 * inside a submodule; it only notes that one moved). */
+	if (target == DIFF_TO_WORKDIR)
+		opts.ignore_submodules = GIT_SUBMODULE_IGNORE_ALL;
 	/* Untracked directories are entered in a walk of their own, unless
 	 * paths are given: libgit2 matches "dir/" against them, not its
 	 * files; the walk is then narrow anyway. */

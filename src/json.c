@@ -115,7 +115,15 @@ void json_quote(struct sbuf *out, const char *str, size_t len)
 		} else if (c < 0x20) {
 			sbuf_addf(out, "\\u%04x", c);
 			i++;
-		} else if ((n = utf8_len(s + i, len - i))) {
+		} else if (c == 0x7f) {
+			sbuf_addstr(out, "\\u007f");
+			i++;
+		} else if ((n = utf8_len(s + i, len - i)) == 2 && c == 0xc2 &&
+			   s[i + 1] <= 0x9f) {
+			/* a C1 control: never raw on a terminal */
+			sbuf_addf(out, "\\u%04x", s[i + 1]);
+			i += 2;
+		} else if (n) {
 			sbuf_add(out, s + i, n);
 			i += n;
 		} else {

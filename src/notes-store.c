@@ -1,5 +1,6 @@
 /* notes-store.c - keep models in a git notes ref, written blob by blob (msgpack holds NULs).
  * Reads any fan-out; writes a whole new notes commit, then moves the ref by compare-and-swap. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -659,6 +660,58 @@ int notes_store_move_ref(git_repository *repo, const char *ref,
 	return 0;
 }
 
+/*
+ * Why nothing can be written into the object database of repo: the error
+ * of a probe file of a few KB written and removed there (ENOSPC, EDQUOT,
+ * EROFS...), or NULL when the probe goes through.
+ */
+static const char *odb_write_problem(git_repository *repo)
+{
+	struct sbuf path = SBUF_INIT;
+	char block[4096] = { 0 };
+	const char *why = NULL;
+	int fd;
+
+	sbuf_addf(&path, "%sobjects/covopt-probe-XXXXXX",
+		  git_repository_path(repo));
+	fd = mkstemp(path.buf);
+	if (fd < 0) {
+		why = strerror(errno);
+	} else {
+		if (write(fd, block, sizeof(block)) != (ssize_t)sizeof(block) ||
+		    fsync(fd))
+			why = strerror(errno ? errno : ENOSPC);
+		close(fd);
+		unlink(path.buf);
+	}
+	sbuf_release(&path);
+	return why;
+}
+
+/*
+ * libgit2 1.5 can report success for a loose object it could not write
+ * (a full disk), and the ref update then fails with "target OID ...
+ * doesn't exist": the notes commit must be in the object database before
+ * the ref moves; when it is not, a probe write names the cause.
+ */
+static int check_written(git_repository *repo, const git_oid *id,
+			 const char *hex)
+{
+	const char *why;
+	git_odb *odb = NULL;
+	int found;
+
+	if (git_repository_odb(&odb, repo) < 0)
+		return error_git("cannot write model note for '%s'", hex);
+	found = git_odb_exists(odb, id);
+	git_odb_free(odb);
+	if (found)
+		return 0;
+	why = odb_write_problem(repo);
+	return error("cannot write model note for '%s': %s", hex,
+		     why ? why : "the object database did not keep it");
+}
+
 /* One read-compute-write round: 0 done, 1 lost the race, -1 error. */
 static int try_update(git_repository *repo, const char *ref,
 		      const git_oid *commit, notes_update_fn fn,
@@ -681,10 +734,11 @@ static int try_update(git_repository *repo, const char *ref,
 		goto cleanup;
 	}
 	if (git_blob_create_from_buffer(&blob, repo, note.buf, note.len) < 0) {
-		error_git("cannot write note for '%s'", hex);
+		error_git("cannot write model note for '%s'", hex);
 		goto cleanup;
 	}
-	if (make_commit(&id, repo, &tip, hex, &blob, message))
+	if (make_commit(&id, repo, &tip, hex, &blob, message) ||
+	    check_written(repo, &id, hex))
 		goto cleanup;
 	ret = notes_store_move_ref(repo, ref, tip.exists ? &tip.id : NULL,
 				   &id, message);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "json.h"
 #include "output.h"
+#include "quote.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -36,20 +37,10 @@ static const char *id_with_newline(const char *const *ids, size_t nr,
 	return NULL;
 }
 
-/* Refuse an id with a newline in one line, the id shown with "\n". */
+/* Refuse an id with a newline in one line (error() shows it as "\n"). */
 static int refuse_newline(const char *id, const char *instead)
 {
-	struct sbuf shown = SBUF_INIT;
-	int ret;
-
-	for (; *id; id++)
-		if (*id == '\n')
-			sbuf_addstr(&shown, "\\n");
-		else
-			sbuf_addch(&shown, *id);
-	ret = error("test id '%s' holds a newline: %s", shown.buf, instead);
-	sbuf_release(&shown);
-	return ret;
+	return error("test id '%s' holds a newline: %s", id, instead);
 }
 
 int output_check_one_a_line(const char *const *ids, size_t nr, size_t stride,
@@ -258,6 +249,15 @@ static int write_lines(struct sbuf *out, const struct selection *s)
 	return 0;
 }
 
+/* One id a line for a terminal: nothing raw reaches it. */
+static void write_terminal(struct sbuf *out, const struct selection *s)
+{
+	for (size_t i = 0; i < s->nr; i++) {
+		quote_c_style(out, s->chosen[i].id);
+		sbuf_addch(out, '\n');
+	}
+}
+
 int output_selection(FILE *out, const struct selection *s,
 		     enum output_format fmt, const struct output_extra *extra)
 {
@@ -267,6 +267,9 @@ int output_selection(FILE *out, const struct selection *s,
 	switch (fmt) {
 	case OUTPUT_LINES:
 		ret = write_lines(&buf, s);
+		break;
+	case OUTPUT_TERMINAL:
+		write_terminal(&buf, s);
 		break;
 	case OUTPUT_NUL:
 		for (size_t i = 0; i < s->nr; i++) {
@@ -290,6 +293,7 @@ int output_selection(FILE *out, const struct selection *s,
 
 void output_verbose(FILE *err, const struct selection *s)
 {
+	struct sbuf a = SBUF_INIT;
 	double total = 0;
 
 	fprintf(err, "model: commit %.12s", s->model_hex);
@@ -307,16 +311,19 @@ void output_verbose(FILE *err, const struct selection *s)
 			s->new_untracked, s->new_untracked == 1 ? "" : "s");
 	fprintf(err, "change: %.12s -> %s: %zu file%s, %zu feature%s changed, "
 		"%zu change slot%s\n", s->base_hex,
-		*s->head_hex ? s->head_hex : s->target, s->impact.files_changed,
+		*s->head_hex ? s->head_hex : quote_shown(&a, s->target),
+		s->impact.files_changed,
 		s->impact.files_changed == 1 ? "" : "s",
 		s->impact.features_changed,
 		s->impact.features_changed == 1 ? "" : "s", s->impact.slots_nr,
 		s->impact.slots_nr == 1 ? "" : "s");
 	for (size_t j = 0; j < s->impact.slots_nr; j++)
 		fprintf(err, "  changed %-50s weight %.0f\n",
-			s->impact.slots[j].label, s->impact.slots[j].weight);
+			quote_shown(&a, s->impact.slots[j].label),
+			s->impact.slots[j].weight);
 	for (size_t i = 0; i < s->impact.notes.nr; i++)
-		fprintf(err, "  %s\n", s->impact.notes.items[i]);
+		fprintf(err, "  %s\n",
+			quote_shown(&a, s->impact.notes.items[i]));
 	if (s->run_all)
 		fprintf(err, "'covopt: run-all' in the commit message: "
 			"selecting every test\n");
@@ -328,7 +335,8 @@ void output_verbose(FILE *err, const struct selection *s)
 			t->cost, total);
 		if (s->budget >= 0)
 			fprintf(err, " / %.3f s", s->budget);
-		fprintf(err, "  %s%s\n", t->id, t->is_new ? " (new)" : "");
+		fprintf(err, "  %s%s\n", quote_shown(&a, t->id),
+			t->is_new ? " (new)" : "");
 	}
 	if (!s->nr && s->budget >= 0 && s->left_out.nr)
 		fprintf(err, "the budget of %.3f s is smaller than the cost of "
@@ -342,7 +350,8 @@ void output_verbose(FILE *err, const struct selection *s)
 		fprintf(err, "left out for lack of budget: %zu test%s\n",
 			s->left_out.nr, s->left_out.nr == 1 ? "" : "s");
 	for (size_t i = 0; i < s->left_out.nr && i < 20; i++)
-		fprintf(err, "  %s\n", s->left_out.items[i]);
+		fprintf(err, "  %s\n", quote_shown(&a, s->left_out.items[i]));
 	fprintf(err, "estimated time %.3f s + start-up %.3f s = %.3f s wall\n",
 		s->cost, s->overhead, s->cost + s->overhead);
+	sbuf_release(&a);
 }

@@ -9,6 +9,8 @@
 
 enum output_format {
 	OUTPUT_LINES,		/* one id a line, exactly as pytest names it */
+	OUTPUT_TERMINAL,	/* one id a line for people: control
+				 * characters quoted (quote_c_style) */
 	OUTPUT_NUL,		/* ids NUL-terminated (-z, for xargs -0) */
 	OUTPUT_JSON,		/* the whole story, with Codecov ATS's keys */
 	OUTPUT_SHELL,		/* TESTS_TO_RUN='opt' 'id'... and TESTS_TO_SKIP=..., as ATS */
@@ -28,7 +30,8 @@ struct output_extra {
 int output_selection(FILE *out, const struct selection *s,
 		     enum output_format fmt, const struct output_extra *extra);
 
-/* The --verbose report, for people, on err. */
+/* The --verbose report, for people, on err: ids, paths and names from
+ * the model have their control characters escaped (quote_escape). */
 void output_verbose(FILE *err, const struct selection *s);
 
 /*

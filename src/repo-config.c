@@ -20,10 +20,10 @@ static int load_file(struct covopt_config *cfg, git_repository *repo)
 	if (!top)
 		return 0;
 	sbuf_addf(&path, "%s%s", top, COVOPT_CONFIG_FILE);
-	if (!access(path.buf, F_OK))
-		ret = sbuf_read_file(&text, path.buf, CONFIG_MAX_SIZE) < 0 ||
-		      config_parse(cfg, text.buf, text.len,
-				   COVOPT_CONFIG_FILE) < 0 ? -1 : 0;
+	ret = config_read_file(&text, path.buf, COVOPT_CONFIG_FILE);
+	if (!ret)
+		ret = config_parse(cfg, text.buf, text.len, COVOPT_CONFIG_FILE);
+	ret = ret < 0 ? -1 : 0;
 	sbuf_release(&text);
 	sbuf_release(&path);
 	return ret;

@@ -1,8 +1,10 @@
 /* usage.c - error reporting and exit codes, in git's manner.
- * All diagnostics go to stderr so stdout carries only results. */
+ * All diagnostics go to stderr so stdout carries only results, control characters escaped. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <git2.h>
+#include <string.h>
+#include "quote.h"
 #include "sbuf.h"
 #include "usage.h"
 
@@ -20,6 +22,7 @@ struct sbuf *error_divert(struct sbuf *into)
 static void report(const char *prefix, const char *fmt, va_list ap,
 		   const char *suffix)
 {
+	struct sbuf line = SBUF_INIT;
 	char msg[4096];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -29,10 +32,15 @@ static void report(const char *prefix, const char *fmt, va_list ap,
 		return;
 	}
 	fflush(stdout);
-	if (suffix)
-		fprintf(stderr, "%s%s: %s\n", prefix, msg, suffix);
-	else
-		fprintf(stderr, "%s%s\n", prefix, msg);
+	sbuf_addstr(&line, prefix);
+	quote_escape(&line, msg, strlen(msg));
+	if (suffix) {
+		sbuf_addstr(&line, ": ");
+		quote_escape(&line, suffix, strlen(suffix));
+	}
+	sbuf_addch(&line, '\n');
+	fwrite(line.buf, 1, line.len, stderr);
+	sbuf_release(&line);
 }
 
 int error(const char *fmt, ...)

@@ -13,7 +13,11 @@
 #define COVOPT_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define COVOPT_NORETURN __attribute__((noreturn))
 
-/* Print "error: <msg>" on stderr; always returns -1 so callers can `return error(...)`. */
+/*
+ * Print "error: <msg>" on stderr; always returns -1 so callers can `return error(...)`.
+ * Like every line of this file, the message has its control characters escaped
+ * (quote_escape()): test ids and paths in it may come from others' notes.
+ */
 int error(const char *fmt, ...) COVOPT_PRINTF(1, 2);
 /* Like error(), with ": <libgit2's last error message>" appended. Returns -1. */
 int error_git(const char *fmt, ...) COVOPT_PRINTF(1, 2);

@@ -8,6 +8,7 @@
 #include "notes-store.h"
 #include "repo.h"
 #include "parse-opts.h"
+#include "quote.h"
 #include "repo-config.h"
 #include "usage.h"
 #include "xalloc.h"
@@ -358,10 +359,15 @@ static void print_drops(FILE *out, const struct gc_notes *n)
 		if (!drops(&n->items[i]))
 			continue;
 		git_oid_tostr(hex, sizeof(hex), &n->items[i].commit);
-		if (n->items[i].corrupt)
-			fprintf(out, "drop %s (corrupt: %s)\n", hex,
-				n->items[i].corrupt);
-		else
+		if (n->items[i].corrupt) {
+			struct sbuf why = SBUF_INIT;
+
+			/* the reason may quote the note's own bytes */
+			quote_escape(&why, n->items[i].corrupt,
+				     strlen(n->items[i].corrupt));
+			fprintf(out, "drop %s (corrupt: %s)\n", hex, why.buf);
+			sbuf_release(&why);
+		} else
 			fprintf(out, "drop %s (%s)\n", hex,
 				n->items[i].missing ? "missing" :
 				"unreachable");

@@ -13,6 +13,7 @@
 #include "output.h"
 #include "parse-opts.h"
 #include "progress.h"
+#include "quote.h"
 #include "record-commit.h"
 #include "repo.h"
 #include "repo-config.h"
@@ -141,7 +142,7 @@ static void report_missed(const struct selection *s,
 			  const struct strlist *collected, const char *report)
 {
 	struct junit_report junit = JUNIT_REPORT_INIT;
-	struct sbuf key = SBUF_INIT;
+	struct sbuf key = SBUF_INIT, shown = SBUF_INIT;
 	size_t failed = 0, missed = 0;
 
 	if (junit_load(&junit, report) < 0)
@@ -159,11 +160,14 @@ static void report_missed(const struct selection *s,
 			const char *id = case_nodeid(c, collected, &key);
 
 			missed++;
-			if (id)
-				fprintf(stderr, "observe: missed %s\n", id);
-			else
-				fprintf(stderr, "observe: missed %s::%s\n",
-					c->classname, c->name);
+			if (!id) {
+				sbuf_reset(&key);
+				sbuf_addf(&key, "%s::%s", c->classname, c->name);
+				id = key.buf;
+			}
+			sbuf_reset(&shown);
+			quote_escape(&shown, id, strlen(id));
+			fprintf(stderr, "observe: missed %s\n", shown.buf);
 		}
 	}
 	fprintf(stderr, "observe: %zu test%s failed; the selection of %zu "
@@ -171,6 +175,7 @@ static void report_missed(const struct selection *s,
 		s->nr, failed - missed, missed);
 	junit_report_release(&junit);
 	sbuf_release(&key);
+	sbuf_release(&shown);
 }
 
 /* Record the run as the model of HEAD, keeping the data of tests not run. */

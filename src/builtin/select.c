@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "builtin.h"
 #include "config.h"
 #include "output.h"
@@ -82,7 +83,9 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	if (verbose && !quiet)
 		output_verbose(stderr, &s);
 	ret = output_selection(stdout, &s, json ? OUTPUT_JSON :
-			       nul ? OUTPUT_NUL : OUTPUT_LINES, NULL) < 0 ?
+			       nul ? OUTPUT_NUL :
+			       isatty(STDOUT_FILENO) ? OUTPUT_TERMINAL :
+			       OUTPUT_LINES, NULL) < 0 ?
 	      COVOPT_EXIT_FAILURE : 0;
 	selection_release(&s);
 cleanup:

@@ -9,6 +9,7 @@
 #include "model-lookup.h"
 #include "notes-store.h"
 #include "parse-opts.h"
+#include "quote.h"
 #include "repo.h"
 #include "coverage-vector.h"
 #include "repo-config.h"
@@ -195,6 +196,7 @@ static size_t top_n(const double *value, size_t nr, size_t n, size_t *out)
 static void show_slowest(const struct model *m)
 {
 	double *cost = xcalloc(m->tests_nr + 1, sizeof(double));
+	struct sbuf id = SBUF_INIT;
 	size_t top[SHOW_TOP], k;
 
 	for (size_t i = 0; i < m->tests_nr; i++)
@@ -203,13 +205,16 @@ static void show_slowest(const struct model *m)
 	if (k)
 		printf("\nslowest tests:\n");
 	for (size_t i = 0; i < k; i++)
-		printf("  %8.3f s  %s\n", cost[top[i]], m->tests[top[i]].id);
+		printf("  %8.3f s  %s\n", cost[top[i]],
+		       quote_shown(&id, m->tests[top[i]].id));
+	sbuf_release(&id);
 	free(cost);
 }
 
 static void show_busiest(const struct model *m)
 {
 	double *users = xcalloc(m->features_nr + 1, sizeof(double));
+	struct sbuf path = SBUF_INIT, name = SBUF_INIT;
 	size_t top[SHOW_TOP], k;
 
 	for (size_t i = 0; i < m->tests_nr; i++) {
@@ -227,13 +232,17 @@ static void show_busiest(const struct model *m)
 		const struct model_feature *f = &m->features[top[i]];
 
 		printf("  %6.0f tests  %s::%s\n", users[top[i]],
-		       m->files[f->file].path, f->name);
+		       quote_shown(&path, m->files[f->file].path),
+		       quote_shown(&name, f->name));
 	}
+	sbuf_release(&path);
+	sbuf_release(&name);
 	free(users);
 }
 
 static void show_flaky(const struct model *m)
 {
+	struct sbuf id = SBUF_INIT;
 	int any = 0;
 
 	for (size_t i = 0; i < m->tests_nr; i++) {
@@ -241,13 +250,15 @@ static void show_flaky(const struct model *m)
 			continue;
 		if (!any++)
 			printf("\nflaky tests (failed and passed on one commit):\n");
-		printf("  %s\n", m->tests[i].id);
+		printf("  %s\n", quote_shown(&id, m->tests[i].id));
 	}
+	sbuf_release(&id);
 }
 
 static void show_human(const struct shown *s)
 {
 	const struct model *m = &s->m;
+	struct sbuf name = SBUF_INIT, commit = SBUF_INIT;
 	double suite = 0;
 
 	printf("model of commit %s", s->model_hex);
@@ -257,21 +268,24 @@ static void show_human(const struct shown *s)
 	printf("\n");
 	for (size_t i = 0; i < m->flags_nr; i++) {
 		const struct model_flag *f = &m->flags[i];
-
-		suite += f->suite_time;
 		const struct signing_verdict *v = &s->signers[i];
 
+		suite += f->suite_time;
+
 		printf("flag %-12s recorded on %.12s, suite %.2f s, "
-		       "start-up %.2f s, ", f->name, f->commit, f->suite_time,
-		       f->overhead);
+		       "start-up %.2f s, ", quote_shown(&name, f->name),
+		       quote_shown(&commit, f->commit), f->suite_time, f->overhead);
 		if (!v->any_signed)
 			printf("unsigned\n");
 		else if (v->trusted)
-			printf("signed by %s\n", v->signer);
+			printf("signed by %s\n", quote_shown(&name, v->signer));
 		else
-			printf("signature not trusted (%s: %s)\n", v->signer,
-			       v->why);
+			printf("signature not trusted (%s: %s)\n",
+			       quote_shown(&name, v->signer),
+			       quote_shown(&commit, v->why));
 	}
+	sbuf_release(&name);
+	sbuf_release(&commit);
 	printf("%zu tests, %zu features, %zu files, %zu (test, feature) "
 	       "pairs\n", m->tests_nr, m->features_nr, m->files_nr,
 	       count_pairs(m));

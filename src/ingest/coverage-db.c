@@ -1,6 +1,7 @@
 /* coverage-db.c - read coverage.py's SQLite data file (schema 7) with contexts.
  * A load appends undoably, checks, then folds repeated (file, context) keys. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <sqlite3.h>
 #include "ingest/coverage-db.h"
 #include "hashmap.h"
+#include "quote.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -302,6 +304,31 @@ cleanup:
 	return ret;
 }
 
+/*
+ * Refuse row id of the table what whose text (len bytes) holds a NUL or
+ * is longer than MAX_TEXT, naming the row and its first bytes escaped:
+ * skipping it would silently lose a test (a context is a test's id).
+ */
+static int bad_name(struct loader *ld, const char *what, int64_t id,
+		    const char *text, size_t len)
+{
+	struct sbuf shown = SBUF_INIT;
+	const char *nul = memchr(text, '\0', len);
+	size_t head = len < 64 ? len : 64;
+
+	quote_escape(&shown, text, head);
+	if (nul)
+		error("cannot read '%s': corrupt coverage data (%s, row %"
+		      PRId64 " '%s%s': holds a NUL byte)", ld->path, what, id,
+		      shown.buf, head < len ? "..." : "");
+	else
+		error("cannot read '%s': corrupt coverage data (%s, row %"
+		      PRId64 " '%s...': longer than %zu bytes)", ld->path,
+		      what, id, shown.buf, MAX_TEXT);
+	sbuf_release(&shown);
+	return -1;
+}
+
 /* Intern every row of "SELECT id, text ... ORDER BY id" into list. */
 static int load_names(struct loader *ld, const char *sql,
 		      struct strlist *list, struct hashmap *idx,
@@ -319,9 +346,12 @@ static int load_names(struct loader *ld, const char *sql,
 
 		if (sqlite3_column_type(st, 0) != SQLITE_INTEGER ||
 		    (map->nr && id <= map->v[map->nr - 1].id) ||
-		    !text || len > MAX_TEXT || strlen(text) != len ||
-		    list->nr >= MAX_ITEMS) {
+		    !text || list->nr >= MAX_ITEMS) {
 			corrupt(ld, what);
+			goto cleanup;
+		}
+		if (len > MAX_TEXT || strlen(text) != len) {
+			bad_name(ld, what, id, text, len);
 			goto cleanup;
 		}
 		ALLOC_GROW(map->v, map->nr + 1, map->alloc);

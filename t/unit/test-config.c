@@ -420,8 +420,8 @@ static void test_too_large(void **state)
 	capture_start();
 	assert_int_equal(config_parse(&cfg, buf, len, "big.yml"), -1);
 	got = capture_end();
-	assert_string_equal(got, "error: 'big.yml' is too large "
-			    "(more than 1048576 bytes)");
+	assert_string_equal(got, "error: big.yml:1:1048577: the file goes on "
+			    "past its size limit of 1 MiB (1048576 bytes)");
 	/* exactly the limit is fine: all comment */
 	assert_int_equal(config_parse(&cfg, buf, len - 1, "big.yml"), 0);
 	check_defaults(&cfg);
@@ -495,6 +495,36 @@ static void test_load_file(void **state)
 	assert_non_null(strstr(got, "Is a directory"));
 	rmdir(dir);
 	config_release(&cfg);
+}
+
+/* A file over the limit is refused where it crosses it, read or parsed. */
+static void test_load_file_too_large(void **state)
+{
+	char dir[] = "/tmp/test-config-XXXXXX";
+	char path[64], want[160];
+	struct covopt_config cfg;
+	const char *got;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/.covopt.yml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	/* 16-byte lines: byte 1048577 is the first of line 65537 */
+	for (size_t i = 0; i < 65536 + 4096; i++)
+		fputs("# fifteen bytes\n", f);
+	fclose(f);
+	config_init(&cfg);
+	capture_start();
+	assert_int_equal(config_load_file(&cfg, path), -1);
+	got = capture_end();
+	snprintf(want, sizeof(want), "error: %s:65537:1: the file goes on past "
+		 "its size limit of 1 MiB (1048576 bytes)", path);
+	assert_string_equal(got, want);
+	check_defaults(&cfg);
+	config_release(&cfg);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The example shipped in contrib/ is valid and sets what it says. */
@@ -617,6 +647,7 @@ int main(void)
 		cmocka_unit_test(test_values_and_layering),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_load_file_too_large),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_load_file),
 		cmocka_unit_test(test_contrib_example),

@@ -309,11 +309,21 @@ static const struct {
 	  "INSERT INTO file VALUES(1,NULL);",
 	  "cannot read '%s': corrupt coverage data (file table)" },
 	{ "NUL in a context", SCHEMA FILES
-	  "INSERT INTO context VALUES(1,CAST(X'610062' AS TEXT));",
-	  "cannot read '%s': corrupt coverage data (context table)" },
+	  "INSERT INTO context VALUES(7,CAST(X'610062' AS TEXT));",
+	  "cannot read '%s': corrupt coverage data (context table, row 7 "
+	  "'a\\000b': holds a NUL byte)" },
 	{ "context too long", SCHEMA FILES
-	  "INSERT INTO context VALUES(1,CAST(zeroblob(70000) AS TEXT));",
-	  "cannot read '%s': corrupt coverage data (context table)" },
+	  "INSERT INTO context VALUES(1,'t.py::test_ok');"
+	  "INSERT INTO context VALUES(2,printf('t.py::test_x[%.70000c]','y'));",
+	  "cannot read '%s': corrupt coverage data (context table, row 2 "
+	  "'t.py::test_x[yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy...': "
+	  "longer than 65536 bytes)" },
+	{ "ESC in a long context", SCHEMA FILES
+	  "INSERT INTO context VALUES(3,CAST(X'1b5b324a' AS TEXT) || "
+	  "printf('%.70000c','z'));",
+	  "cannot read '%s': corrupt coverage data (context table, row 3 "
+	  "'\\033[2Jzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz...': "
+	  "longer than 65536 bytes)" },
 	{ "duplicate file ids",
 	  "CREATE TABLE coverage_schema (version integer);"
 	  "INSERT INTO coverage_schema VALUES(7);"

@@ -71,6 +71,9 @@ static void test_escapes(void **state)
 		{ "\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"" },
 		{ "a\0b", 3, "\"a\\u0000b\"" },
 		{ "\xf0\x9f\x98\x80", 4, "\"\xf0\x9f\x98\x80\"" },
+		/* ESC, DEL and C1 controls never reach a terminal raw */
+		{ "\x1b[2J\x7f", 5, "\"\\u001b[2J\\u007f\"" },
+		{ "\xc2\x9b\xc2\x85\xc2\xa0", 6, "\"\\u009b\\u0085\xc2\xa0\"" },
 	};
 
 	(void)state;
