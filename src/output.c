@@ -291,6 +291,25 @@ int output_selection(FILE *out, const struct selection *s,
 	return ret;
 }
 
+/* A chosen test's ranking signals beyond coverage, when it has any. */
+static void print_rank(FILE *err, const struct select_rank *r)
+{
+	const char *sep = "  (";
+
+	if (r->specificity > 0) {
+		fprintf(err, "%s%.0f%% of its lines in the change", sep,
+			100.0 * r->specificity);
+		sep = ", ";
+	}
+	if (r->affinity)
+		fprintf(err, "%snamed after a changed function", sep), sep = ", ";
+	if (r->failed_ago)
+		fprintf(err, "%sfailed %u recording%s ago", sep, r->failed_ago,
+			r->failed_ago == 1 ? "" : "s"), sep = ", ";
+	if (*sep == ',')
+		fputc(')', err);
+}
+
 void output_verbose(FILE *err, const struct selection *s)
 {
 	struct sbuf a = SBUF_INIT;
@@ -335,8 +354,10 @@ void output_verbose(FILE *err, const struct selection *s)
 			t->cost, total);
 		if (s->budget >= 0)
 			fprintf(err, " / %.3f s", s->budget);
-		fprintf(err, "  %s%s\n", quote_shown(&a, t->id),
+		fprintf(err, "  %s%s", quote_shown(&a, t->id),
 			t->is_new ? " (new)" : "");
+		print_rank(err, &t->rank);
+		fputc('\n', err);
 	}
 	if (!s->nr && s->budget >= 0 && s->left_out.nr)
 		fprintf(err, "the budget of %.3f s is smaller than the cost of "

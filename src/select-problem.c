@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "affinity.h"
 #include "coverage-vector.h"
 #include "select-problem.h"
 #include "xalloc.h"
@@ -80,12 +81,16 @@ static void normalize_entries(struct select_problem *pb, size_t first)
 }
 
 static void add_candidate(struct select_problem *pb, long test, double cost,
-			  double prior, size_t first)
+			  double prior, size_t first,
+			  const struct select_rank *rank)
 {
+	static const struct select_rank none = { .specificity = 0 };
 	struct opt_candidate *c;
 
 	ALLOC_GROW(pb->cands, pb->cands_nr + 1, pb->cands_alloc);
 	ALLOC_GROW(pb->test_of, pb->cands_nr + 1, pb->test_of_alloc);
+	ALLOC_GROW(pb->rank, pb->cands_nr + 1, pb->rank_alloc);
+	pb->rank[pb->cands_nr] = rank ? *rank : none;
 	c = &pb->cands[pb->cands_nr];
 	c->cost = round(cost * SELECT_TICKS_PER_SECOND);
 	if (c->cost < 1)
@@ -111,6 +116,15 @@ static double failure_decay(uint32_t history)
 		if (history & (1u << k))
 			v += w;
 	return v;
+}
+
+/* The latest earlier recording the test failed in (1..7), or 0. */
+static uint8_t failed_ago(uint32_t history)
+{
+	for (int k = 1; k < 8; k++)
+		if (history & (1u << k))
+			return (uint8_t)k;
+	return 0;
 }
 
 /*
@@ -139,6 +153,67 @@ static int candidate_exists(const struct select_problem_input *in,
 	return in->exists(id, in->exists_payload);
 }
 
+/* 1 if the test's name names a changed function its entries reach (affinity.h). */
+static int entries_affinity(const struct select_problem *pb,
+			    const struct model *m, const char *id, size_t first)
+{
+	for (size_t k = first; k < pb->entries_nr; k++) {
+		long f = pb->slot_feature[pb->entries[k].slot];
+
+		if (f >= 0 && name_affinity(id, m->features[f].name))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The test's entries on the change slots its signals and extras reach;
+ * its specificity from the lines it runs in changed features against
+ * all the lines it runs.
+ */
+static void add_test_entries(struct select_problem *pb,
+			     const struct select_problem_input *in,
+			     size_t test, size_t *x, struct select_rank *rank)
+{
+	const struct model *m = in->model;
+	const struct impact *imp = in->impact;
+	const struct model_test *mt = &m->tests[test];
+	double all_lines = 0, changed_lines = 0;
+	struct covvec_iter it;
+
+	covvec_iter_init(&it, mt->signals, mt->signals_len);
+	while (covvec_iter_next(&it) > 0) {
+		double lines = m->features[it.feature].lines * covvec_share(it.q);
+
+		all_lines += lines;
+		if (imp->feature_slot[it.feature] < 0)
+			continue;
+		changed_lines += lines;
+		add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
+			  (float)covvec_share(it.q));
+	}
+	for (; *x < imp->extra_nr && imp->extra[*x].test <= test; (*x)++)
+		if (imp->extra[*x].test == test)
+			add_entry(pb, imp->extra[*x].slot, imp->extra[*x].a);
+	if (imp->global_slot >= 0)
+		add_entry(pb, (uint32_t)imp->global_slot, 1.0f);
+	rank->specificity = changed_lines > 0 ?
+		(float)covvec_share(covvec_quantize(changed_lines / all_lines)) : 0;
+}
+
+/* The modular bonuses of a test that meets the change (select_rank). */
+static double rank_bonus(const struct select_problem *pb,
+			 const struct model_test *mt, size_t first,
+			 struct select_rank *rank)
+{
+	double evidence = change_evidence(pb, first);
+
+	rank->failed_ago = failed_ago(mt->history);
+	return evidence * (SELECT_FAILURE_BONUS * failure_decay(mt->history) +
+			   SELECT_SPECIFICITY_BONUS * sqrt(rank->specificity) +
+			   SELECT_AFFINITY_BONUS * rank->affinity);
+}
+
 static void add_model_tests(struct select_problem *pb,
 			    const struct select_problem_input *in,
 			    double prior_scale)
@@ -150,27 +225,14 @@ static void add_model_tests(struct select_problem *pb,
 
 	for (size_t i = 0; i < m->tests_nr; i++) {
 		const struct model_test *mt = &m->tests[i];
+		struct select_rank rank = { .specificity = 0 };
 		size_t first = pb->entries_nr;
-		struct covvec_iter it;
 		double prior;
 
-		covvec_iter_init(&it, mt->signals, mt->signals_len);
-		while (covvec_iter_next(&it) > 0)
-			if (imp->feature_slot[it.feature] >= 0)
-				add_entry(pb, (uint32_t)imp->feature_slot[it.feature],
-					  (float)covvec_share(it.q));
-		for (; x < imp->extra_nr && imp->extra[x].test <= i; x++)
-			if (imp->extra[x].test == i)
-				add_entry(pb, imp->extra[x].slot,
-					  imp->extra[x].a);
-		if (imp->global_slot >= 0)
-			add_entry(pb, (uint32_t)imp->global_slot, 1.0f);
+		add_test_entries(pb, in, i, &x, &rank);
 		prior = imp->prior[i] * prior_scale;
 		if (in->run_all)
 			prior += prior_scale;
-		if (pb->entries_nr > first)
-			prior += 0.1 * prior_scale * failure_decay(mt->history) *
-				 change_evidence(pb, first);
 		if (imp->removed[i] || pb->forced[i] ||
 		    (pb->entries_nr == first && !prior) ||
 		    !candidate_exists(in, mt->id)) {
@@ -178,8 +240,12 @@ static void add_model_tests(struct select_problem *pb,
 			continue;
 		}
 		normalize_entries(pb, first);
+		if (pb->entries_nr > first) {
+			rank.affinity = entries_affinity(pb, m, mt->id, first);
+			prior += prior_scale * rank_bonus(pb, mt, first, &rank);
+		}
 		add_candidate(pb, (long)i, mt->cost > 0 ? mt->cost : unknown_cost,
-			      prior, first);
+			      prior, first, &rank);
 	}
 }
 
@@ -221,8 +287,25 @@ static void add_new_tests(struct select_problem *pb,
 		if (in->impact->global_slot >= 0)
 			add_entry(pb, (uint32_t)in->impact->global_slot, 1.0f);
 		add_candidate(pb, -1 - (long)i, in->default_cost, prior_scale,
-			      first);
+			      first, NULL);
 	}
+}
+
+/* Per slot: the model feature it stands for (a feature, or one of its blocks), or -1. */
+static long *slot_features(const struct impact *imp, const struct model *m)
+{
+	long *f = xmalloc(st_mult(imp->slots_nr + 1, sizeof(long)));
+
+	for (size_t j = 0; j < imp->slots_nr; j++)
+		f[j] = imp->slots[j].kind == SLOT_FEATURE ? imp->slots[j].feature : -1;
+	for (size_t i = 0; i < imp->lines_nr; i++) {
+		const struct impact_lines *il = &imp->lines[i];
+
+		for (uint32_t b = 0; b < m->lines[il->feature].blocks_nr; b++)
+			if (il->block_slot[b] != UINT32_MAX)
+				f[il->block_slot[b]] = il->feature;
+	}
+	return f;
 }
 
 void select_problem_build(struct select_problem *pb,
@@ -245,6 +328,7 @@ void select_problem_build(struct select_problem *pb,
 		total += pb->weight[j] = imp->slots[j].weight;
 	if (imp->extra_nr > 1)
 		qsort(imp->extra, imp->extra_nr, sizeof(*imp->extra), cmp_extra);
+	pb->slot_feature = slot_features(imp, m);
 	add_model_tests(pb, in, 1 + total);
 	add_new_tests(pb, in, 1 + total);
 	pb->p.weight = pb->weight;
@@ -261,6 +345,8 @@ void select_problem_release(struct select_problem *pb)
 	free(pb->cands);
 	free(pb->entries);
 	free(pb->test_of);
+	free(pb->rank);
+	free(pb->slot_feature);
 	free(pb->forced);
 	free(pb->new_ids.items);
 }

@@ -28,6 +28,25 @@ struct select_problem_input {
 	void *exists_payload;
 };
 
+/*
+ * Why a candidate ranks where it does, beyond its coverage of the change
+ * (each a modular bonus on its prior, scaled by how surely it meets the
+ * change): specificity, the share of the lines it runs that lie in changed
+ * features (in 1/16 steps: a line more elsewhere reorders nothing);
+ * affinity, its name naming a changed feature (affinity.h);
+ * failed_ago, the latest earlier recording it failed in (0: none).
+ */
+struct select_rank {
+	float specificity;
+	uint8_t affinity;
+	uint8_t failed_ago;
+};
+
+/* Weights of the ranking bonuses, as shares of the change's total weight. */
+#define SELECT_FAILURE_BONUS 0.1
+#define SELECT_SPECIFICITY_BONUS 0.02
+#define SELECT_AFFINITY_BONUS 0.02
+
 struct select_problem {
 	struct opt_problem p;		/* what optimizer_solve() takes */
 	double *weight;
@@ -37,6 +56,9 @@ struct select_problem {
 	size_t entries_nr, entries_alloc;
 	long *test_of;		/* candidate -> model test, or -(1 + new test) */
 	size_t test_of_alloc;
+	struct select_rank *rank;	/* per candidate */
+	size_t rank_alloc;
+	long *slot_feature;	/* per slot: its model feature, or -1 */
 	unsigned char *forced;	/* per model test: in always_run */
 	struct strlist new_ids;	/* new tests, sorted (borrowed strings) */
 };

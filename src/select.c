@@ -373,6 +373,7 @@ static void add_chosen(struct selection *s, const char *id, double gain,
 	st->cost = cost;
 	st->is_new = is_new;
 	st->forced = forced;
+	memset(&st->rank, 0, sizeof(st->rank));
 	s->cost += cost;
 }
 
@@ -413,6 +414,7 @@ static void fill_result(struct selection *s, const struct select_problem *pb,
 		add_chosen(s, select_problem_test_id(pb, &s->model, c),
 			   r->gain[k], pb->cands[c].cost / SELECT_TICKS_PER_SECOND,
 			   pb->test_of[c] < 0, 0);
+		s->chosen[s->nr - 1].rank = pb->rank[c];
 		if (pb->test_of[c] >= 0)
 			listed[pb->test_of[c]] = 1;
 	}

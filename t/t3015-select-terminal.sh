@@ -88,7 +88,7 @@ test_expect_success SCRIPT 'on a terminal control characters are escaped, git-st
 test_expect_success '--verbose escapes the ids on stderr, through a pipe too' '
 	git -C repo covopt select -v >out 2>err &&
 	no_esc err &&
-	grep "^  gain .*tests/test_esc.py::test_esc\[\\\\033\[2J\]$" err
+	grep "^  gain .*tests/test_esc.py::test_esc\[\\\\033\[2J\]" err
 '
 
 test_expect_success 'JSON carries the ids with \u001b escapes' '

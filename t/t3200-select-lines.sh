@@ -123,6 +123,18 @@ test_expect_success 'with no budget every test that ran the function is kept' '
 	test_cmp expect actual
 '
 
+test_expect_success 'the ranking signals beyond coverage are explained under --verbose' '
+	test_when_finished "git -C repo reset -q --hard recorded" &&
+	(
+		cd repo &&
+		edit shop/pricing.py "$HALF_LINE" &&
+		git covopt select -v >/dev/null 2>../err
+	) &&
+	grep "test_discount\[HALF-50\]  (100% of its lines in the change, named after a changed function)$" err &&
+	grep "test_checkout_slow  ([0-9]*% of its lines in the change)$" err &&
+	! grep "test_checkout_slow.*named after" err
+'
+
 test_expect_success 'an inserted line weighs by who ran its neighbours' '
 	test_when_finished "git -C repo reset -q --hard recorded" &&
 	(

@@ -159,10 +159,15 @@ static const struct {
 	const char *const want[8];	/* NULL-terminated */
 } cases[] = {
 	{
-		/* prior scale = 1 + 3 + 2 = 6; default cost = median 1 s */
+		/*
+		 * prior scale = 1 + 3 + 2 = 6; default cost = median 1 s.
+		 * test_f: failed a recording ago (0.1 x 1/2), runs only
+		 * changed lines (0.02 x sqrt 1), is named after f (0.02):
+		 * 6 x 0.09; test_g: 6 x (0.02 + 0.02).
+		 */
 		"work tree", NULL, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.3 0:1 1:0.5",
-			"tests/test_a.py::test_g cost=1000000 prior=0 0:0.5 1:1",
+			"tests/test_a.py::test_f cost=2000000 prior=0.54 0:1 1:0.5",
+			"tests/test_a.py::test_g cost=1000000 prior=0.24 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=3",
 			"tests/test_a.py::test_new cost=1000000 prior=6",
 			NULL,
@@ -170,8 +175,8 @@ static const struct {
 	},
 	{
 		"run-all gives every existing test a prior", NULL, 1, {
-			"tests/test_a.py::test_f cost=2000000 prior=6.3 0:1 1:0.5",
-			"tests/test_a.py::test_g cost=1000000 prior=6 0:0.5 1:1",
+			"tests/test_a.py::test_f cost=2000000 prior=6.54 0:1 1:0.5",
+			"tests/test_a.py::test_g cost=1000000 prior=6.24 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=9",
 			"tests/test_e.py::test_far cost=1000000 prior=6",
 			"tests/test_a.py::test_new cost=1000000 prior=6",
@@ -187,8 +192,8 @@ static const struct {
 			"tests/test_z.py::test_z",
 			NULL,
 		}, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.3 0:1 1:0.5",
-			"tests/test_d.py::test_missing cost=1000000 prior=0 0:1",
+			"tests/test_a.py::test_f cost=2000000 prior=0.54 0:1 1:0.5",
+			"tests/test_d.py::test_missing cost=1000000 prior=0.12 0:1",
 			"tests/test_z.py::test_z cost=1000000 prior=6",
 			NULL,
 		},
@@ -306,6 +311,64 @@ static void test_default_cost(void **state)
 	model_release(&m);
 }
 
+/*
+ * The ranking signals of tests that run the same changed lines: the one
+ * whose lines lie mostly in the change, and the one named after the
+ * changed function, rank before a broad test; each says why.
+ */
+static void test_rank_signals(void **state)
+{
+	static const char *const ids[] = {
+		"t.py::test_broad", "t.py::test_focused", "t.py::test_price",
+	};
+	struct model m;
+	struct impact imp;
+	struct strlist none = STRLIST_INIT;
+	struct select_problem pb;
+	struct select_problem_input in = {
+		.model = &m, .impact = &imp, .always_run = &none,
+		.default_cost = 1, .exists = exists,
+	};
+
+	(void)state;
+	model_init(&m);
+	model_add_flag(&m, "default", BLOB, 3, 0, 1);
+	model_add_file(&m, "shop.py", BLOB);
+	model_add_feature(&m, 0, "price", FEATURE_FUNCTION, 1, 3);
+	model_add_feature(&m, 0, "report", FEATURE_FUNCTION, 2, 60);
+	for (size_t i = 0; i < 3; i++) {
+		struct covvec_writer w;
+		unsigned char *sig;
+		size_t len;
+
+		covvec_writer_init(&w);
+		covvec_writer_add(&w, 0, 16);
+		if (i != 1)	/* the broad and the named test run report too */
+			covvec_writer_add(&w, 1, 16);
+		sig = covvec_writer_finish(&w, &len);
+		model_add_test(&m, ids[i], 0, 1.0, OUTCOME_PASSED, 0, sig, len);
+	}
+	memset(&imp, 0, sizeof(imp));
+	imp.feature_slot = xmalloc(2 * sizeof(long));
+	imp.feature_slot[0] = imp.feature_slot[1] = -1;
+	imp.global_slot = -1;
+	add_slot(&imp, 0, 1);
+	imp.prior = xcalloc(3, sizeof(double));
+	imp.removed = xcalloc(3, 1);
+	select_problem_build(&pb, &in);
+	assert_int_equal(pb.cands_nr, 3);
+	/* 3 of 63 lines in the change: 1/16, the least share there is */
+	assert_true(pb.rank[0].specificity == 1.0f / 16 && !pb.rank[0].affinity);
+	assert_true(pb.rank[1].specificity == 1 && !pb.rank[1].affinity);
+	assert_true(pb.rank[2].specificity == 1.0f / 16 && pb.rank[2].affinity);
+	assert_true(pb.cands[1].prior > pb.cands[0].prior);
+	assert_true(pb.cands[2].prior > pb.cands[0].prior);
+	assert_true(!pb.rank[0].failed_ago);
+	select_problem_release(&pb);
+	impact_release(&imp);
+	model_release(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +377,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failure_bonus_by_evidence,
 						setup, teardown),
 		cmocka_unit_test(test_default_cost),
+		cmocka_unit_test(test_rank_signals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
