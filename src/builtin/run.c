@@ -395,7 +395,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_args_positionals(&o, argc, argv, &owned) < 0)
+	if (select_args_positionals(&o, repo, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	if (ro.quiet)
 		progress_disable();
