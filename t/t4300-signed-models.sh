@@ -167,6 +167,42 @@ test_expect_success 'run --trust=signed without a trusted model runs every test 
 	test "$(json_field dry-any.json ats_fallback_reason)" = None
 '
 
+test_expect_success 'select -h and run -h name --trust in their usage lines' '
+	test_expect_code 129 git -C repo covopt select -h >out &&
+	grep "^usage: git covopt select \[<options>\] \[--trust=<any|signed>\] " out &&
+	test_expect_code 129 git -C repo covopt run -h >out &&
+	grep "^usage: git covopt run \[<options>\] \[--trust=<any|signed>\] " out
+'
+
+# D2 (child of C1) has an unsigned model with flags default and dev; D3
+# changes a function. run --record on D3 keeps the flags it does not run
+# from the nearest model: D2's, or under --trust=signed C1's (no dev).
+test_expect_success 'run --record --trust=signed carries forward only from trusted models' '
+	test_when_finished "git -C repo checkout -q main" &&
+	(
+		cd repo &&
+		git checkout -q -b carry $(cat ../c1) &&
+		echo "# d2" >>README &&
+		test_tick &&
+		git commit -q -am D2 &&
+		covopt_record -q &&
+		covopt_record -q --flag dev &&
+		edit inventory/units.py "s.replace(\"return amount * factor(unit)\", \"return factor(unit) * amount\")" &&
+		test_tick &&
+		git commit -q -am D3 &&
+		git covopt run -q --record HEAD~1 >/dev/null 2>&1 &&
+		git covopt show >../any.out &&
+		git notes --ref=covopt remove HEAD 2>/dev/null &&
+		git covopt run -q --record --trust=signed HEAD~1 >/dev/null 2>../err &&
+		git covopt show >../signed.out
+	) &&
+	grep "^flag default " any.out &&
+	grep "^flag dev " any.out &&
+	grep "^flag default " signed.out &&
+	! grep "^flag dev " signed.out &&
+	grep "^warning: model for commit $(git -C repo rev-parse HEAD~1) .* is not trusted (unsigned); skipped it" err
+'
+
 test_expect_success 'record --sign without user.signingKey fails and names it' '
 	test_when_finished "git -C repo config user.signingKey \"$TRASH_DIRECTORY/keys/ci.pub\"" &&
 	git -C repo config --unset user.signingKey &&

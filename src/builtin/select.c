@@ -17,7 +17,7 @@
 #include "banned.h"
 
 static const char *const select_usage[] = {
-	"git covopt select [<options>] [<base>] [<head>] [-- <path>...]",
+	"git covopt select [<options>] [--trust=<any|signed>] [<base>] [<head>] [-- <path>...]",
 	"git covopt select [<options>] <base>..<head> | <base>...<head>",
 	"git covopt select [<options>] --cached [<base>]",
 	"git covopt select [<options>] --diff=- [<base>] < patch",
