@@ -27,10 +27,60 @@ static const char *find_sep(const char *p, const char *end)
 	return NULL;
 }
 
+/*
+ * The code point of the valid 4-byte UTF-8 sequence or U+FFFE/U+FFFF at
+ * s (len bytes left), with its length in *n; 0 for anything else.
+ */
+static unsigned long escaped_code_point(const unsigned char *s, size_t len,
+					size_t *n)
+{
+	unsigned long c;
+
+	if (len >= 3 && s[0] == 0xef && s[1] == 0xbf &&
+	    (s[2] == 0xbe || s[2] == 0xbf)) {
+		*n = 3;
+		return 0xfffeUL + (s[2] - 0xbe);
+	}
+	if (len < 4 || s[0] < 0xf0 || s[0] > 0xf4)
+		return 0;
+	for (size_t i = 1; i < 4; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	c = ((unsigned long)(s[0] & 0x07) << 18) |
+	    ((unsigned long)(s[1] & 0x3f) << 12) |
+	    ((unsigned long)(s[2] & 0x3f) << 6) | (s[3] & 0x3f);
+	if (c < 0x10000 || c > 0x10ffff)
+		return 0;
+	*n = 4;
+	return c;
+}
+
+void nodeid_junit_escape(struct sbuf *out, const char *name, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)name;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned long c;
+		size_t n;
+
+		if (s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' &&
+		    s[i] != '\r') {
+			sbuf_addf(out, "#x%02X", s[i]);
+		} else if ((c = escaped_code_point(s + i, len - i, &n))) {
+			sbuf_addf(out, "#x%04lX", c);
+			i += n - 1;
+		} else {
+			sbuf_addch(out, s[i]);
+		}
+	}
+}
+
 void nodeid_junit_key(struct sbuf *out, const char *nodeid)
 {
 	const char *end = nodeid + strcspn(nodeid, "[");
 	const char *piece = nodeid, *sep;
+	size_t name_start, name_len;
+	char *name;
 	int first = 1;
 
 	sbuf_reset(out);
@@ -46,11 +96,56 @@ void nodeid_junit_key(struct sbuf *out, const char *nodeid)
 		piece = sep + 2;
 	}
 	sbuf_addch(out, '\t');
+	name_start = out->len;
 	if (first)
 		add_dotted_path(out, piece, end - piece);
 	else
 		sbuf_add(out, piece, end - piece);
 	sbuf_addstr(out, end);
+	/* pytest escapes the name alone, after mangling */
+	name_len = out->len - name_start;
+	name = xmemdupz(out->buf + name_start, name_len);
+	sbuf_setlen(out, name_start);
+	nodeid_junit_escape(out, name, name_len);
+	free(name);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Undo nodeid_junit_escape() for the control characters in name: "#x1B"
+ * becomes ESC. A guess (the id may have held "#x1B" itself), for cases
+ * no coverage context names. "#x1F600" (U+1F600, or U+001F then "600")
+ * is read as the latter.
+ */
+static char *junit_unescape(const char *name)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	while (*name) {
+		int hi, lo;
+
+		if (name[0] == '#' && name[1] == 'x' &&
+		    (hi = hex_digit(name[2])) >= 0 && hi < 2 &&
+		    (lo = hex_digit(name[3])) >= 0) {
+			int c = hi * 16 + lo;
+
+			if (c != '\t' && c != '\n' && c != '\r' && c) {
+				sbuf_addch(&sb, c);
+				name += 4;
+				continue;
+			}
+		}
+		sbuf_addch(&sb, *name++);
+	}
+	return sbuf_detach(&sb, NULL);
 }
 
 /*
@@ -61,6 +156,7 @@ static char *make_nodeid(const char *path, const char *classes,
 			 const char *name)
 {
 	struct sbuf sb = SBUF_INIT;
+	char *raw_name = junit_unescape(name);
 
 	sbuf_addstr(&sb, path);
 	while (*classes) {
@@ -73,7 +169,8 @@ static char *make_nodeid(const char *path, const char *classes,
 			classes++;
 	}
 	sbuf_addstr(&sb, "::");
-	sbuf_addstr(&sb, name);
+	sbuf_addstr(&sb, raw_name);
+	free(raw_name);
 	return sbuf_detach(&sb, NULL);
 }
 

@@ -54,3 +54,46 @@ char *relative_prefix(const char *top, const char *cwd)
 	}
 	return sbuf_detach(&out, NULL);
 }
+
+/* Drop the last component of the '/'-joined path in out, if any. */
+static int drop_last(struct sbuf *out, size_t start)
+{
+	size_t n = out->len;
+
+	if (n == start)
+		return -1;
+	while (n > start && out->buf[n - 1] != '/')
+		n--;
+	sbuf_setlen(out, n > start ? n - 1 : start);
+	return 0;
+}
+
+int top_path(struct sbuf *out, const char *path, const char *prefix)
+{
+	size_t start = out->len;
+	const char *p;
+
+	if (*path == '/')
+		return -1;
+	if (path[0] == ':' && path[1] == '/') {
+		prefix = "";
+		path += 2;
+	}
+	for (int part = 0; part < 2; part++)
+		for (p = part ? path : prefix; *p; ) {
+			size_t len = strcspn(p, "/");
+
+			if (len == 2 && !strncmp(p, "..", 2)) {
+				if (drop_last(out, start) < 0) {
+					sbuf_setlen(out, start);
+					return -1;
+				}
+			} else if (len && !(len == 1 && *p == '.')) {
+				if (out->len > start)
+					sbuf_addch(out, '/');
+				sbuf_add(out, p, len);
+			}
+			p += len + (p[len] == '/');
+		}
+	return 0;
+}

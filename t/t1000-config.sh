@@ -87,7 +87,7 @@ test_expect_success 'notes_ref reaches show and record too' '
 test_expect_success 'record.coverage names the default coverage file' '
 	printf "record:\n  coverage: [from-config.coverage]\n" >.covopt.yml &&
 	test_must_fail git covopt record 2>err &&
-	grep "cannot open .from-config.coverage." err
+	grep "cannot open .$(pwd -P)/from-config.coverage." err
 '
 
 test_expect_success 'covopt.budgetIncludesStartup takes a boolean' '

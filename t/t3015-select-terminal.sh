@@ -1,6 +1,7 @@
 #!/bin/sh
 # t3015-select-terminal.sh - test ids holding ESC[2J, OSC 8 and a newline (recorded from real pytest runs):
-# raw and exact through a pipe, escaped on a terminal (script -qc), escaped always on stderr and in show.
+# raw and exact through a pipe, escaped on a terminal (script -qc), escaped always on stderr and in show;
+# each is recorded once though pytest's JUnit report names it with "#x1B" for ESC.
 
 test_description='untrusted test ids never reach the terminal raw'
 . "${COVOPT_SOURCE_DIR:-$(dirname "$0")/..}/t/test-lib.sh"
@@ -60,6 +61,19 @@ test_expect_success 'setup: ids with ESC[2J, OSC 8 and a newline, recorded' '
 		covopt_record -q &&
 		edit inventory/odd.py "s.replace(\"return x * 2\", \"return 2 * x\")"
 	)
+'
+
+test_expect_success 'the model holds each test pytest collects once' '
+	(
+		cd repo &&
+		"$PYTHON" -m pytest --collect-only -q -p no:cacheprovider
+	) >collected &&
+	sed -n "s/^\([0-9][0-9]*\) tests collected.*/\1 tests,/p" \
+		collected >expect &&
+	test_line_count = 1 expect &&
+	git -C repo covopt show >shown &&
+	sed -n "s/^\([0-9][0-9]*\) tests, .*/\1 tests,/p" shown >actual &&
+	test_cmp expect actual
 '
 
 test_expect_success 'through a pipe the ids are exactly pytest'\''s' '

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t3030-select-subdir.sh - select from a subdirectory prints ids pytest resolves from there
-# (--full-name: top-relative, as --json and run); the pipeline runs exactly the selected tests.
+# (--full-name: top-relative, as --json and run); the pipeline runs exactly the selected tests;
+# paths after "--" are relative to the current directory, as git reads pathspecs.
 
 test_description='git covopt select and run from a subdirectory'
 . "${COVOPT_SOURCE_DIR:-$(dirname "$0")/..}/t/test-lib.sh"
@@ -80,6 +81,40 @@ test_expect_success 'select --rest below the top: relative ids, file where asked
 	test_path_is_file repo/inventory/rest &&
 	grep "^\.\./tests/test_item\.py::" repo/inventory/rest &&
 	! grep "^tests/" repo/inventory/rest
+'
+
+test_expect_success 'paths after -- are relative to the current directory' '
+	(cd repo && git covopt select -- inventory/units.py) >expect &&
+	test -s expect &&
+	(cd repo/inventory && git covopt select --full-name -- units.py) >actual &&
+	test_cmp expect actual &&
+	(cd repo/tests && git covopt select --full-name -- ../inventory) >actual &&
+	test_cmp expect actual &&
+	(cd repo/tests/deep && git covopt select --full-name -- :/inventory/units.py) >actual &&
+	test_cmp expect actual &&
+	(cd repo/inventory && git covopt select --full-name -- .) >actual &&
+	test_cmp top actual &&
+	(cd repo/tests && git covopt select -q -- .) >actual &&
+	test_must_be_empty actual &&
+	(cd repo && git covopt select -q -- units.py) >actual &&
+	test_must_be_empty actual
+'
+
+test_expect_success 'run takes paths from the current directory too' '
+	(cd repo/inventory && git covopt run --dry-run \
+		--dry-run-format=space-separated-list -- units.py) >shell &&
+	grep "^TESTS_TO_RUN=.* .tests/test_units.py::test_convert." shell &&
+	(cd repo/tests && git covopt run --dry-run \
+		--dry-run-format=space-separated-list -- .) >shell &&
+	grep -x "TESTS_TO_RUN=.-q. .-p. .no:cacheprovider." shell
+'
+
+test_expect_success 'a path outside the work tree is refused, named' '
+	(cd repo/inventory && test_expect_code 128 git covopt select -- ../../x) \
+		>out 2>err &&
+	test_must_be_empty out &&
+	test_line_count = 1 err &&
+	grep "^fatal: .\.\./\.\./x. is outside the repository" err
 '
 
 # pytest resolves path arguments against the current directory.

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t6000-readme.sh - the README's "Using it" followed literally in a fresh repository of contrib/example,
-# with a python3 first on PATH that lacks pytest: each command is read from README, so a change there shows.
+# with a python3 first on PATH that lacks pytest: each command is read from README, so a change there shows;
+# the pipeline from tests/ too, and Quick start's packages against .ci/run's.
 
 test_description='the README, command by command'
 . "${COVOPT_SOURCE_DIR:-$(dirname "$0")/..}/t/test-lib.sh"
@@ -82,6 +83,33 @@ test_expect_success 'step 2: a changed function: select, and the pipeline runs i
 	! grep -e " failed" -e "no tests ran" pipe.out
 '
 
+# A pytest plugin writing the node id (top-relative) of each test it runs
+# to $RAN, one a line.
+test_expect_success 'step 2 from tests/: the pipeline runs exactly the selection' '
+	mkdir plugin &&
+	cat >plugin/ran.py <<-\EOF &&
+	import os
+
+
+	def pytest_runtest_logreport(report):
+	    if report.when == "call":
+	        with open(os.environ["RAN"], "a") as f:
+	            f.write(report.nodeid + "\n")
+	EOF
+	(
+		cd repo &&
+		git covopt select -t 10 >../top.out &&
+		cd tests &&
+		RAN="$TRASH_DIRECTORY/ran" PYTEST_ADDOPTS="-p ran" \
+		PYTHONPATH="$TRASH_DIRECTORY/plugin" \
+		run_readme "git covopt select .* -z | xargs -0 -r \$PYTHON -m pytest" >../../sub-pipe.out
+	) &&
+	test -s top.out &&
+	sort top.out >expect &&
+	sort ran >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'step 3: run finds a Python with pytest by itself' '
 	(
 		cd repo &&
@@ -108,6 +136,29 @@ test_expect_success 'every pipeline of README and the manual runs nothing on not
 	grep -h "| *xargs" "$README" "$COVOPT_SOURCE_DIR"/Documentation/*.txt >pipes &&
 	test_line_count -gt 2 pipes &&
 	! grep -v -e "-z | xargs -0 -r " -e "| xargs -d .\\\\n. -r " pipes
+'
+
+# quick_start_packages: the packages README'\''s Quick start installs, one a line.
+quick_start_packages () {
+	sed -n "/^Quick start$/,/^Using it$/s/.*apt-get install -y \([^&]*\)&&.*/\1/p" "$README" |
+	tr " " "\n" | sed "/^$/d" | sort -u
+}
+
+test_expect_success 'Quick start installs only packages .ci/run installs; README names the rest' '
+	quick_start_packages >quick &&
+	test_line_count -gt 10 quick &&
+	grep -x libgit2-dev quick &&
+	sed -n "/^packages=\"/,/\"$/p" "$COVOPT_SOURCE_DIR/.ci/run" |
+	sed -e "s/^packages=\"//" -e "s/\"$//" | tr " \t" "\n\n" |
+	sed "/^$/d" | sort -u >ci &&
+	grep -x pre-commit ci &&
+	comm -23 quick ci >not-in-ci &&
+	test_must_be_empty not-in-ci &&
+	sed -n "/^Quick start$/,/^Using it$/p" "$README" |
+	tr -s " \n" "\n\n" | sed "s/[,.():]*$//" | sort -u >quick-words &&
+	comm -23 ci quick >ci-only &&
+	comm -23 ci-only quick-words >unexplained &&
+	test_must_be_empty unexplained
 '
 
 test_done

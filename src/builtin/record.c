@@ -8,6 +8,8 @@
 #include "progress.h"
 #include "record-commit.h"
 #include "repo-config.h"
+#include "sbuf.h"
+#include "strlist.h"
 #include "usage.h"
 #include "banned.h"
 
@@ -97,7 +99,27 @@ static int drop_flag(git_repository *repo, const struct record_options *o)
 	return ret;
 }
 
-/* Without --coverage/--junit: record.coverage/junit of .covopt.yml, else .coverage. */
+/*
+ * Append the file name of .covopt.yml to files as a path from the current
+ * directory: the file is at the top of the work tree, so are its names.
+ */
+static void add_config_file(struct strlist *files, git_repository *repo,
+			    const char *name)
+{
+	const char *top = git_repository_workdir(repo);
+	struct sbuf path = SBUF_INIT;
+
+	if (top && *name != '/')
+		sbuf_addstr(&path, top);
+	sbuf_addstr(&path, name);
+	strlist_append_nodup(files, sbuf_detach(&path, NULL));
+}
+
+/*
+ * Without --coverage/--junit: record.coverage/junit of .covopt.yml (from
+ * the top), else .coverage (in the current directory, where pytest wrote
+ * it, as the files given are).
+ */
 static int default_inputs(struct record_options *o, git_repository *repo)
 {
 	struct covopt_config cfg;
@@ -105,10 +127,12 @@ static int default_inputs(struct record_options *o, git_repository *repo)
 
 	if (!ret && !o->coverage.nr)
 		for (size_t i = 0; i < cfg.coverage_files.nr; i++)
-			strlist_append(&o->coverage, cfg.coverage_files.items[i]);
+			add_config_file(&o->coverage, repo,
+					cfg.coverage_files.items[i]);
 	if (!ret && !o->junit.nr)
 		for (size_t i = 0; i < cfg.junit_files.nr; i++)
-			strlist_append(&o->junit, cfg.junit_files.items[i]);
+			add_config_file(&o->junit, repo,
+					cfg.junit_files.items[i]);
 	if (!o->coverage.nr)
 		strlist_append(&o->coverage, ".coverage");
 	config_release(&cfg);

@@ -25,7 +25,7 @@
 #include "banned.h"
 
 static const char *const run_usage[] = {
-	"git covopt run [<options>] [<base>] [<head>] [-- <path>...]",
+	"git covopt run [<options>] [--trust=<any|signed>] [<base>] [<head>] [-- <path>...]",
 	"git covopt run --dry-run [--dry-run-format=json|space-separated-list] [<base>]",
 	NULL
 };
@@ -41,6 +41,7 @@ struct run_options {
 	const char *shard;
 	const char *rest;
 	const char *ref;	/* the notes ref, passed on to record */
+	const char *trust;	/* --trust, passed on to record */
 };
 
 /* The execute options pytest gets, for --dry-run's runner_options. */
@@ -178,9 +179,10 @@ static void report_missed(const struct selection *s,
 	sbuf_release(&shown);
 }
 
-/* Record the run as the model of HEAD, keeping the data of tests not run. */
+/* Record the run as the model of HEAD, keeping the data of tests not run
+ * (from a trusted model only, under --trust=signed as under covopt.trust). */
 static int record_run(git_repository *repo, const char *report,
-		      const char *ref, int quiet)
+		      const struct run_options *ro)
 {
 	struct strlist coverage = STRLIST_INIT, junit = STRLIST_INIT;
 	struct record_request req = {
@@ -188,7 +190,7 @@ static int record_run(git_repository *repo, const char *report,
 		.junit = &junit,
 		.rev = "HEAD",
 		.flag = "default",
-		.notes_ref = ref,
+		.notes_ref = ro->ref,
 		.partial = 1,
 	};
 	struct record_result res;
@@ -198,15 +200,15 @@ static int record_run(git_repository *repo, const char *report,
 	strlist_append(&coverage, ".coverage");
 	strlist_append(&junit, report);
 	model_init(&res.model);
-	ret = signing_setup_load(&signing, repo, -1, NULL);
+	ret = signing_setup_load(&signing, repo, -1, ro->trust);
 	req.sign = signing_setup_signer(&signing);
 	req.trust = signing_setup_trust(&signing);
 	ret = ret < 0 || repo_search_depth(repo, &req.search_depth) < 0 ||
 	      record_commit(&res, repo, &req) < 0 ?
 	      error("recording the run failed") : 0;
 	signing_setup_release(&signing);
-	if (!ret && !quiet)
-		record_print_summary(&res.model, req.flag, ref);
+	if (!ret && !ro->quiet)
+		record_print_summary(&res.model, req.flag, ro->ref);
 	record_result_release(&res);
 	strlist_release(&coverage);
 	strlist_release(&junit);
@@ -240,7 +242,7 @@ static int execute(const struct selection *s, const struct runner_config *r,
 	if (ro->observe && report)
 		report_missed(s, collected, report);
 	if (ro->record && status >= 0 &&
-	    record_run(repo, report, ro->ref, ro->quiet) < 0 && !status)
+	    record_run(repo, report, ro) < 0 && !status)
 		status = 1;
 	if (report)
 		unlink(report);
@@ -395,7 +397,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, run_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_args_positionals(&o, argc, argv, &owned) < 0)
+	if (select_args_positionals(&o, repo, argc, argv, &owned) < 0)
 		usage_with_options(run_usage, options);
 	if (ro.quiet)
 		progress_disable();
@@ -413,6 +415,7 @@ int cmd_run(int argc, const char **argv, git_repository *repo)
 	    !(r = pick_runner(&cfg, ro.runner)))
 		goto cleanup;
 	o.notes_ref = ro.ref = ref;
+	ro.trust = o.trust;
 	o.config = &cfg;
 	o.fallback = 1;
 	if (!ro.observe && !ro.dry_run) {

@@ -1,8 +1,11 @@
 /* builtin/select-args.c - the command line select and run share: revisions, paths, --confidence.
- * "A..B", "A...B", "A B", "A" or nothing, then "--" and paths, into struct select_options. */
+ * "A..B", "A...B", "A B", "A" or nothing, then "--" and paths (from the current directory, as git
+ * reads them), into struct select_options. */
 #include <stdlib.h>
 #include <string.h>
 #include "builtin/select-args.h"
+#include "relative-id.h"
+#include "repo.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -37,16 +40,42 @@ int select_args_revisions(struct select_options *o, int argc,
 	return 0;
 }
 
-int select_args_positionals(struct select_options *o, int argc,
-			    const char **argv, char **owned)
+/*
+ * The paths, given in the current directory, as pathspecs from the top;
+ * one naming the whole work tree ("." at the top) leaves none. Dies on
+ * a path outside the work tree, as git does.
+ */
+static void add_paths(struct select_options *o, git_repository *repo,
+		      int argc, const char **argv)
+{
+	char *prefix = repo_prefix(repo);
+	struct sbuf path = SBUF_INIT;
+	int whole = 0;
+
+	for (int i = 0; i < argc; i++) {
+		sbuf_reset(&path);
+		if (top_path(&path, argv[i], prefix) < 0)
+			die("'%s' is outside the repository (paths are "
+			    "relative to the current directory)", argv[i]);
+		whole |= !path.len;
+		strlist_append(&o->pathspec, path.buf);
+	}
+	if (whole)
+		strlist_release(&o->pathspec);
+	sbuf_release(&path);
+	free(prefix);
+}
+
+int select_args_positionals(struct select_options *o, git_repository *repo,
+			    int argc, const char **argv, char **owned)
 {
 	int dashdash = argc;
 
 	for (int i = 0; i < argc && dashdash == argc; i++)
 		if (!strcmp(argv[i], "--"))
 			dashdash = i;
-	for (int i = dashdash + 1; i < argc; i++)
-		strlist_append(&o->pathspec, argv[i]);
+	if (dashdash + 1 < argc)
+		add_paths(o, repo, argc - dashdash - 1, argv + dashdash + 1);
 	return select_args_revisions(o, dashdash, argv, owned);
 }
 

@@ -3,6 +3,7 @@
 #ifndef COVOPT_BUILTIN_SELECT_ARGS_H
 #define COVOPT_BUILTIN_SELECT_ARGS_H
 
+#include <git2.h>
 #include "parse-opts.h"
 #include "select.h"
 
@@ -24,10 +25,11 @@
 
 /*
  * The arguments left after option parsing (with PARSE_OPT_KEEP_DASHDASH):
- * revisions, then "--" and paths. 0, or -1 after an error.
+ * revisions, then "--" and paths relative to the current directory (made
+ * top-relative, as pathspecs of repo). 0, or -1 after an error.
  */
-int select_args_positionals(struct select_options *o, int argc,
-			    const char **argv, char **owned);
+int select_args_positionals(struct select_options *o, git_repository *repo,
+			    int argc, const char **argv, char **owned);
 
 /*
  * Revisions as git diff takes them: nothing, "A", "A B", "A..B", "A...B"

@@ -17,7 +17,7 @@
 #include "banned.h"
 
 static const char *const select_usage[] = {
-	"git covopt select [<options>] [<base>] [<head>] [-- <path>...]",
+	"git covopt select [<options>] [--trust=<any|signed>] [<base>] [<head>] [-- <path>...]",
 	"git covopt select [<options>] <base>..<head> | <base>...<head>",
 	"git covopt select [<options>] --cached [<base>]",
 	"git covopt select [<options>] --diff=- [<base>] < patch",
@@ -56,7 +56,7 @@ int cmd_select(int argc, const char **argv, git_repository *repo)
 	argc = parse_options(argc, argv, options, select_usage,
 			     PARSE_OPT_KEEP_DASHDASH);
 	o.cached |= staged;
-	if (select_args_positionals(&o, argc, argv, &owned) < 0 ||
+	if (select_args_positionals(&o, repo, argc, argv, &owned) < 0 ||
 	    select_args_confidence(&o, confidence) < 0 ||
 	    (shard && shard_parse(&shard_k, &shard_n, shard) < 0))
 		usage_with_options(select_usage, options);

@@ -32,6 +32,16 @@ static const struct {
 	{ "x[1]/t.py::a", "\tx[1]/t.py::a" },
 	{ "tests/v1.2/test_d.py::TestQ::test_r",
 	  "tests.v1.2.test_d.TestQ\ttest_r" },
+	/* the name is escaped as bin_xml_escape() does, the classname not */
+	{ "tests/test_e.py::test_e[\033[2J]", "tests.test_e\ttest_e[#x1B[2J]" },
+	{ "tests/test_e.py::T::t[a\007b\177\302\233]",
+	  "tests.test_e.T\tt[a#x07b\177\302\233]" },
+	{ "tests/test_e.py::t[\360\237\230\200-\357\277\276-\t]",
+	  "tests.test_e\tt[#x1F600-#xFFFE-\t]" },
+	{ "tests/te\033st.py::t", "tests.te\033st\tt" },
+	{ "tests/t\001.py", "\ttests.t#x01" },
+	/* a broken UTF-8 sequence is copied */
+	{ "t.py::t[\360\237\230]", "t\tt[\360\237\230]" },
 };
 
 static void test_junit_key(void **state)
@@ -151,6 +161,7 @@ static void test_round_trip(void **state)
 		"tests/v1.2/test_d.py::TestQ::test_r",
 		"test_top.py::test_x[]",
 		"tests/test_a.py",
+		"tests/test_a.py::test_one[\033[2J\a]",
 	};
 	struct strlist paths = STRLIST_INIT;
 	struct sbuf key = SBUF_INIT;
@@ -173,10 +184,42 @@ static void test_round_trip(void **state)
 	strlist_release(&paths);
 }
 
+/* A case only JUnit names gets its control characters back. */
+static void test_from_junit_escaped(void **state)
+{
+	struct strlist paths = STRLIST_INIT;
+	char *id;
+
+	strlist_append(&paths, "tests/test_e.py");
+	id = nodeid_from_junit("tests.test_e", "test_e[#x1B[2J#x07]", NULL,
+			       &paths);
+	assert_string_equal(id, "tests/test_e.py::test_e[\033[2J\007]");
+	free(id);
+	/* not a control character, or not pytest's escape: as written */
+	id = nodeid_from_junit("tests.test_e", "t[#x41#x0A#x1b#x1F600#x1]",
+			       NULL, &paths);
+	assert_string_equal(id, "tests/test_e.py::t[#x41#x0A#x1b\037600#x1]");
+	free(id);
+	strlist_release(&paths);
+}
+
+static void test_escape(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	sbuf_addstr(&sb, "kept:");
+	nodeid_junit_escape(&sb, "a\0\033\r\n\364\217\277\277", 9);
+	assert_int_equal(sb.len, 5 + 1 + 4 + 4 + 2 + 8);
+	assert_memory_equal(sb.buf, "kept:a#x00#x1B\r\n#x10FFFF", sb.len);
+	sbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_junit_key),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_from_junit_escaped),
 		cmocka_unit_test(test_from_junit),
 		cmocka_unit_test(test_no_paths),
 		cmocka_unit_test(test_round_trip),

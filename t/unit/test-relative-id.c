@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <string.h>
 #include "relative-id.h"
 
 static const struct {
@@ -79,11 +80,56 @@ static void test_relative_prefix(void **state)
 	}
 }
 
+static const struct {
+	const char *path, *prefix, *want;
+} top_paths[] = {
+	{ "mod.py", "", "mod.py" },
+	{ "mod.py", "sub/", "sub/mod.py" },
+	{ "deep/t.py", "sub/", "sub/deep/t.py" },
+	{ "../x.py", "sub/", "x.py" },
+	{ "../../x", "a/b/", "x" },
+	{ "../c/./d//e/", "a/b/", "a/c/d/e" },
+	{ ".", "sub/", "sub" },
+	{ ".", "", "" },
+	{ "..", "sub/", "" },
+	{ "*.py", "sub/", "sub/*.py" },
+	{ "..x/y", "sub/", "sub/..x/y" },
+	/* git's ":/" names the top from anywhere */
+	{ ":/inventory/units.py", "tests/deep/", "inventory/units.py" },
+	{ ":/", "sub/", "" },
+	{ ":x", "sub/", "sub/:x" },
+};
+
+static void test_top_path(void **state)
+{
+	struct sbuf sb = SBUF_INIT;
+
+	for (size_t i = 0; i < sizeof(top_paths) / sizeof(*top_paths); i++) {
+		sbuf_reset(&sb);
+		sbuf_addstr(&sb, "kept ");
+		assert_int_equal(top_path(&sb, top_paths[i].path,
+					  top_paths[i].prefix), 0);
+		if (strcmp(sb.buf + 5, top_paths[i].want))
+			fail_msg("'%s' from '%s' is '%s', want '%s'",
+				 top_paths[i].path, top_paths[i].prefix,
+				 sb.buf + 5, top_paths[i].want);
+	}
+	sbuf_reset(&sb);
+	sbuf_addstr(&sb, "kept ");
+	assert_int_equal(top_path(&sb, "../x", ""), -1);
+	assert_int_equal(top_path(&sb, "../../x", "sub/"), -1);
+	assert_int_equal(top_path(&sb, "/abs/x", "sub/"), -1);
+	assert_int_equal(top_path(&sb, ":/..", "sub/"), -1);
+	assert_string_equal(sb.buf, "kept ");
+	sbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_relative_id),
 		cmocka_unit_test(test_relative_prefix),
+		cmocka_unit_test(test_top_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
