@@ -43,14 +43,6 @@ int model_lookup_nearest(struct model *out, struct model_found *where,
 			 const git_oid *start, unsigned max_depth);
 
 /*
- * The ways to a model when none is in reach, for the end of an error
- * line: record one, and, when the repository has a remote, fetch one
- * ("git covopt fetch origin"; the network is not contacted).
- * With sign, the record fix asks for a signed model.
- */
-void model_lookup_fixes(struct sbuf *out, git_repository *repo, int sign);
-
-/*
  * model_lookup_nearest() taking only trusted models when trust is not
  * NULL: a model is taken when every flag's signature verifies with the
  * set-up trust (signing_verify_model()); another is reported once

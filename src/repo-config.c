@@ -7,6 +7,7 @@
 #include "repo-config.h"
 #include "repo.h"
 #include "sbuf.h"
+#include "strlist.h"
 #include "usage.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -119,4 +120,61 @@ char *repo_notes_ref(git_repository *repo, const char *opt,
 		FREE_AND_NULL(name);
 	}
 	return name;
+}
+
+/* The remote to name in "git covopt fetch": the only one, else origin
+ * when there is one, else a placeholder; NULL without remotes. */
+static const char *remote_to_name(const struct strlist *remotes)
+{
+	if (!remotes->nr)
+		return NULL;
+	if (remotes->nr == 1)
+		return remotes->items[0];
+	if (strlist_find_sorted(remotes, "origin") >= 0)
+		return "origin";
+	return "<remote>";
+}
+
+/*
+ * The names of the remotes with a URL ("remote.<name>.url"), sorted. The
+ * config is walked without a pattern: git_remote_list() matches a regex
+ * whose match data libgit2 1.5 never frees.
+ */
+static void list_remotes(struct strlist *out, git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_config_iterator *it = NULL;
+	git_config_entry *e;
+
+	if (git_repository_config_snapshot(&cfg, repo) ||
+	    git_config_iterator_new(&it, cfg)) {
+		git_config_free(cfg);
+		return;
+	}
+	while (!git_config_next(&e, it)) {
+		size_t len = strlen(e->name);
+
+		if (len > 11 && !strncmp(e->name, "remote.", 7) &&
+		    !strcmp(e->name + len - 4, ".url"))
+			strlist_append_nodup(out, xmemdupz(e->name + 7, len - 11));
+	}
+	git_config_iterator_free(it);
+	git_config_free(cfg);
+	strlist_sort_unique(out);
+}
+
+void repo_model_fixes(struct sbuf *out, git_repository *repo, int sign)
+{
+	struct strlist remotes = STRLIST_INIT;
+	const char *remote;
+
+	sbuf_addf(out, "record one with 'git covopt record%s' after a full "
+		  "test run", sign ? " --sign" : "");
+	/* A config that cannot be read only loses the second fix. */
+	list_remotes(&remotes, repo);
+	remote = remote_to_name(&remotes);
+	if (remote)
+		sbuf_addf(out, ", or fetch one with 'git covopt fetch %s'",
+			  remote);
+	strlist_release(&remotes);
 }

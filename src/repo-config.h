@@ -5,6 +5,7 @@
 
 #include <git2.h>
 #include "config.h"
+#include "sbuf.h"
 
 #define COVOPT_DEFAULT_NOTES_REF "refs/notes/covopt"
 #define COVOPT_DEFAULT_SEARCH_DEPTH 100
@@ -34,5 +35,13 @@ char *repo_notes_ref(git_repository *repo, const char *opt,
 /* covopt.searchDepth: how many first parents select and record look back
  * for a model (default 100; 0 or less: none). 0, or -1 after an error. */
 int repo_search_depth(git_repository *repo, unsigned *out);
+
+/*
+ * The ways to a model when none is in reach, for the end of an error
+ * line: record one, and, when the repository has a remote, fetch one
+ * ("git covopt fetch origin"; the network is not contacted).
+ * With sign, the record fix asks for a signed model.
+ */
+void repo_model_fixes(struct sbuf *out, git_repository *repo, int sign);
 
 #endif

@@ -129,7 +129,7 @@ static int load_model(struct selection *s, git_repository *repo,
 			  o->search_depth, ref,
 			  at.shallow ? " (the search stopped at the boundary "
 			  "of this shallow clone)" : "");
-		model_lookup_fixes(&why, repo, trusted_only);
+		repo_model_fixes(&why, repo, trusted_only);
 		sbuf_addch(&why, ')');
 		s->fallback_reason = sbuf_detach(&why, NULL);
 		return 1;
@@ -137,7 +137,7 @@ static int load_model(struct selection *s, git_repository *repo,
 	if (!found) {
 		struct sbuf fixes = SBUF_INIT;
 
-		model_lookup_fixes(&fixes, repo, trusted_only);
+		repo_model_fixes(&fixes, repo, trusted_only);
 		error("no %s for '%.12s' or its %u nearest ancestors in "
 		      "'%s'%s; %s", which, s->base_hex, o->search_depth, ref,
 		      at.shallow ? " (the search stopped at the boundary of "

@@ -339,7 +339,7 @@ static int load(struct shown *s, git_repository *repo, const char *rev,
 	if (!found) {
 		struct sbuf fixes = SBUF_INIT;
 
-		model_lookup_fixes(&fixes, repo, 0);
+		repo_model_fixes(&fixes, repo, 0);
 		error("no model for '%s' or its %ld nearest ancestors in '%s'; "
 		      "%s", rev, depth, ref, fixes.buf);
 		sbuf_release(&fixes);
