@@ -24,6 +24,8 @@ RUN_SLACK = 60                  # seconds on top of 3 times a run's expected tim
                                 # it is killed
 RUNS = 4                        # runs of what is left after a test hung
 ALARM = 5                       # seconds a test may run on top of 5 times its usual time
+SOLO = 3                        # at most this many tests cut short by their run's end are run
+                                # again alone before they count as failing
 IMPORT = -1                     # "test" index of code run outside any test (import time)
 
 GIT_ENV = {
@@ -311,20 +313,26 @@ class Suite:
         finally:
             self.worktrees.put(tree)
 
+    def _pytest_args(self, wt, args):
+        return ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov",
+                "-p", "covq_plugin", "--rootdir", wt, "--continue-on-collection-errors",
+                "--tb=no", "-rN"] + PYTEST_ARGS.get(self.name, []) + args
+
+    def _expect(self, tests):
+        return sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in tests)
+
     def _run_in(self, wt, ids, keep_costs):
         wanted = list(self.ids) if ids is None else [t for t in self.ids if t in ids]
         results, pending, whole = {}, wanted, ids is None
         out = os.path.join(wt, ".covq.jsonl")
         logf = os.path.join(wt, ".covq.log")
+        cut_short = []
         for _ in range(RUNS):
             if os.path.exists(out):
                 os.unlink(out)
             args = [self.testdir] if whole else pending
-            expect = sum(self.plain_cost.get(t, self.cost.get(t, 1.0)) for t in pending)
-            cmd = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:cov",
-                   "-p", "covq_plugin", "--rootdir", wt, "--continue-on-collection-errors",
-                   "--tb=no", "-rN"] + PYTEST_ARGS.get(self.name, []) + args
-            self._pytest(wt, cmd, out, logf, RUN_SLACK + 3 * expect)
+            self._pytest(wt, self._pytest_args(wt, args), out, logf,
+                         RUN_SLACK + 3 * self._expect(pending))
             res = self._read_results(out)
             for t, (outcome, dur) in res["results"].items():
                 results[t] = outcome
@@ -333,14 +341,34 @@ class Suite:
             hung = [t for t in res["started"] if t not in res["results"]]
             for t in hung:
                 results[t] = "failed"
-                self.hung.append(t)
+            cut_short += hung
             pending = [t for t in pending if t not in results]
             whole = False
             if not hung or not pending:
                 break
         else:
-            self.hung += pending  # still hanging after RUNS tries: count them as failing
+            cut_short += pending  # still hanging after RUNS tries
+        self._recheck_alone(wt, cut_short, results)
         return {t: results.get(t, "failed") for t in wanted}
+
+    def _recheck_alone(self, wt, cut_short, results):
+        """A test counted failing only because its run ended while it ran (a loop, a crash, or
+        a machine so loaded that the run's time ran out) is run once more alone when few are:
+        only its own failure, alarm or crash then counts. Many cut short (a mutant that makes
+        everything loop) are all counted failing, as the rerun would cost minutes."""
+        if len(cut_short) > SOLO:
+            self.hung += cut_short
+            return
+        out = os.path.join(wt, ".covq-solo.jsonl")
+        for t in cut_short:
+            if os.path.exists(out):
+                os.unlink(out)
+            self._pytest(wt, self._pytest_args(wt, [t]), out, os.path.join(wt, ".covq.log"),
+                         RUN_SLACK + 3 * self._expect([t]))
+            outcome = self._read_results(out)["results"].get(t, ("failed", 0))[0]
+            results[t] = outcome
+            if outcome == "failed":
+                self.hung.append(t)
 
     def _pytest(self, cwd, args, out, logf, timeout, extra_env=None):
         env = dict(os.environ, COVQ_OUT=out, COVQ_PACKAGE=self.module, COVQ_ALARM="600",
