@@ -4,7 +4,7 @@
 #include "affinity.h"
 #include "banned.h"
 
-#define WORD_MAX 128
+#define WORD_MAX AFFINITY_WORD_MAX
 #define MIN_PART 3
 
 /* Fold s[0..len) into out: lower case, underscores dropped, cut to WORD_MAX - 1. */
@@ -37,7 +37,7 @@ static void strip_test(char *w)
 
 /* The test's last "::" part before its parameters ("[...]", which may
  * hold "::" too), folded and stripped. */
-static void test_word(char *out, const char *id)
+void affinity_test_word(char *out, const char *id)
 {
 	const char *end = strchr(id, '['), *last = id;
 
@@ -51,7 +51,7 @@ static void test_word(char *out, const char *id)
 }
 
 /* The feature's function (its last '.' part), folded; "" for what no test names. */
-static void feature_word(char *out, const char *name)
+void affinity_feature_word(char *out, const char *name)
 {
 	const char *dot = strrchr(name, '.'), *last = dot ? dot + 1 : name;
 
@@ -62,17 +62,22 @@ static void feature_word(char *out, const char *name)
 	fold(out, last, strlen(last));
 }
 
-int name_affinity(const char *test_id, const char *feature_name)
+int affinity_words_match(const char *test, const char *feature)
 {
-	char test[WORD_MAX], feature[WORD_MAX];
-	size_t n;
+	size_t n = strlen(feature);
 
-	test_word(test, test_id);
-	feature_word(feature, feature_name);
-	n = strlen(feature);
 	if (!n || !*test)
 		return 0;
 	if (!strcmp(test, feature))
 		return 1;
 	return n >= MIN_PART && strstr(test, feature) != NULL;
+}
+
+int name_affinity(const char *test_id, const char *feature_name)
+{
+	char test[WORD_MAX], feature[WORD_MAX];
+
+	affinity_test_word(test, test_id);
+	affinity_feature_word(feature, feature_name);
+	return affinity_words_match(test, feature);
 }

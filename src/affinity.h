@@ -17,4 +17,11 @@
  */
 int name_affinity(const char *test_id, const char *feature_name);
 
+/* name_affinity() in steps, to fold each name once: a test's word and a
+ * feature's word (folded, cut to AFFINITY_WORD_MAX - 1), then the match. */
+#define AFFINITY_WORD_MAX 128
+void affinity_test_word(char *out, const char *test_id);
+void affinity_feature_word(char *out, const char *feature_name);
+int affinity_words_match(const char *test_word, const char *feature_word);
+
 #endif

@@ -153,14 +153,19 @@ static int candidate_exists(const struct select_problem_input *in,
 	return in->exists(id, in->exists_payload);
 }
 
-/* 1 if the test's name names a changed function its entries reach (affinity.h). */
-static int entries_affinity(const struct select_problem *pb,
-			    const struct model *m, const char *id, size_t first)
+/* 1 if the test's name names a changed function its entries reach
+ * (affinity.h); the slots' words are folded once, in slot_words. */
+static int entries_affinity(const struct select_problem *pb, const char *id,
+			    size_t first)
 {
-	for (size_t k = first; k < pb->entries_nr; k++) {
-		long f = pb->slot_feature[pb->entries[k].slot];
+	char word[AFFINITY_WORD_MAX];
 
-		if (f >= 0 && name_affinity(id, m->features[f].name))
+	affinity_test_word(word, id);
+	for (size_t k = first; k < pb->entries_nr; k++) {
+		const char *fw = pb->slot_word + (size_t)pb->entries[k].slot *
+						 AFFINITY_WORD_MAX;
+
+		if (affinity_words_match(word, fw))
 			return 1;
 	}
 	return 0;
@@ -241,7 +246,7 @@ static void add_model_tests(struct select_problem *pb,
 		}
 		normalize_entries(pb, first);
 		if (pb->entries_nr > first) {
-			rank.affinity = entries_affinity(pb, m, mt->id, first);
+			rank.affinity = entries_affinity(pb, mt->id, first);
 			prior += prior_scale * rank_bonus(pb, mt, first, &rank);
 		}
 		add_candidate(pb, (long)i, mt->cost > 0 ? mt->cost : unknown_cost,
@@ -291,21 +296,26 @@ static void add_new_tests(struct select_problem *pb,
 	}
 }
 
-/* Per slot: the model feature it stands for (a feature, or one of its blocks), or -1. */
-static long *slot_features(const struct impact *imp, const struct model *m)
+/* Per slot: the folded word of the model feature it stands for (a
+ * feature, or one of its blocks), "" for other slots (affinity.h). */
+static char *slot_words(const struct impact *imp, const struct model *m)
 {
-	long *f = xmalloc(st_mult(imp->slots_nr + 1, sizeof(long)));
+	char *w = xcalloc(imp->slots_nr + 1, AFFINITY_WORD_MAX);
 
 	for (size_t j = 0; j < imp->slots_nr; j++)
-		f[j] = imp->slots[j].kind == SLOT_FEATURE ? imp->slots[j].feature : -1;
+		if (imp->slots[j].kind == SLOT_FEATURE)
+			affinity_feature_word(w + j * AFFINITY_WORD_MAX,
+					      m->features[imp->slots[j].feature].name);
 	for (size_t i = 0; i < imp->lines_nr; i++) {
 		const struct impact_lines *il = &imp->lines[i];
 
 		for (uint32_t b = 0; b < m->lines[il->feature].blocks_nr; b++)
 			if (il->block_slot[b] != UINT32_MAX)
-				f[il->block_slot[b]] = il->feature;
+				affinity_feature_word(w + (size_t)il->block_slot[b] *
+						      AFFINITY_WORD_MAX,
+						      m->features[il->feature].name);
 	}
-	return f;
+	return w;
 }
 
 void select_problem_build(struct select_problem *pb,
@@ -328,7 +338,7 @@ void select_problem_build(struct select_problem *pb,
 		total += pb->weight[j] = imp->slots[j].weight;
 	if (imp->extra_nr > 1)
 		qsort(imp->extra, imp->extra_nr, sizeof(*imp->extra), cmp_extra);
-	pb->slot_feature = slot_features(imp, m);
+	pb->slot_word = slot_words(imp, m);
 	add_model_tests(pb, in, 1 + total);
 	add_new_tests(pb, in, 1 + total);
 	pb->p.weight = pb->weight;
@@ -346,7 +356,7 @@ void select_problem_release(struct select_problem *pb)
 	free(pb->entries);
 	free(pb->test_of);
 	free(pb->rank);
-	free(pb->slot_feature);
+	free(pb->slot_word);
 	free(pb->forced);
 	free(pb->new_ids.items);
 }

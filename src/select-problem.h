@@ -58,7 +58,8 @@ struct select_problem {
 	size_t test_of_alloc;
 	struct select_rank *rank;	/* per candidate */
 	size_t rank_alloc;
-	long *slot_feature;	/* per slot: its model feature, or -1 */
+	char *slot_word;	/* per slot: AFFINITY_WORD_MAX bytes, the folded
+				 * name of its feature ("" for none) */
 	unsigned char *forced;	/* per model test: in always_run */
 	struct strlist new_ids;	/* new tests, sorted (borrowed strings) */
 };
