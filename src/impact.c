@@ -5,6 +5,7 @@
 #include <string.h>
 #include "config.h"
 #include "coverage-vector.h"
+#include "data-refs.h"
 #include "feature-map.h"
 #include "glob.h"
 #include "impact.h"
@@ -25,6 +26,9 @@ struct ctx {
 	/* both sides of the file being compared */
 	const struct feature_map *old_map, *new_map;
 	int no_lines;		/* a changed function, a model without line evidence */
+	int naming;		/* features reached by naming a data file: no
+				 * test they define is new */
+	double outside;		/* changed lines of a file outside every feature */
 };
 
 const struct impact_reach impact_reach_body = { 1.0f, 0.3f, 0.08f, 0.02f };
@@ -194,7 +198,8 @@ static void test_changed(struct ctx *c, const char *path, const char *name,
 				c->imp->prior[i] = 1;
 		}
 	}
-	if (!known && !gone && !has_string(&c->imp->new_tests, id))
+	if (!known && !gone && !c->naming &&
+	    !has_string(&c->imp->new_tests, id))
 		strlist_append(&c->imp->new_tests, id);
 	sbuf_release(&prefix);
 	free(id);
@@ -642,11 +647,13 @@ static void code_changed(struct ctx *c, long mfile, const char *path,
 
 	c->imp->features_changed++;
 	if (feat < 0) {
-		if (span->kind == FEATURE_FILE)
+		if (span->kind == FEATURE_FILE) {
 			note(c->imp, "outside every feature", path, NULL);
-		else
+			c->outside += weight;
+		} else {
 			note(c->imp, "new code, not in the model", path,
 			     span->name);
+		}
 		return;
 	}
 	slot = add_slot(c, SLOT_FEATURE, feat, weight, path, span->name);
@@ -785,6 +792,116 @@ static void binary_changed(struct ctx *c, const struct file_change *fc,
 		code_changed(c, mfile, path, &whole, 1);
 }
 
+/* ---------------------------------------------------------------- data files */
+
+/*
+ * Feature span of file (the model's version, parsed into fm) names the
+ * changed data file: it reaches the tests as a change of that feature
+ * would, its header unchanged (a function's own tests; module level and
+ * functions run at import time reach their users too).
+ */
+static void name_reaches(struct ctx *c, uint32_t file,
+			 const struct feature_map *fm,
+			 const struct feature_span *span, double weight)
+{
+	const char *path = c->m->files[file].path;
+
+	c->old_map = c->new_map = fm;
+	if (is_test_file(c, path))
+		test_file_changed(c, path, span, weight, 0);
+	else
+		code_changed(c, (long)file, path, span, weight);
+	c->old_map = c->new_map = NULL;
+}
+
+/* The features of model file f naming data file name; returns how many. */
+static size_t data_named_in(struct ctx *c, uint32_t f, const char *name,
+			    const char *data_path, double weight)
+{
+	const struct model_file *mf = &c->m->files[f];
+	struct feature_map fm = FEATURE_MAP_INIT;
+	struct sbuf src = SBUF_INIT, what = SBUF_INIT;
+	unsigned char *seen = NULL;
+	uint32_t *lines = NULL;
+	size_t nr = 0, n = 0;
+
+	if (!features_is_python(mf->path) || !strcmp(mf->path, data_path) ||
+	    c->o->read_blob(&src, mf->blob, c->o->blob_payload) < 0 ||
+	    !(nr = data_refs_lines(src.buf, src.len, name, &lines)) ||
+	    features_parse(&fm, mf->path, src.buf, src.len) < 0)
+		goto done;
+	seen = xcalloc(fm.nr + 1, 1);
+	sbuf_addf(&what, "names %s in a string", data_path);
+	for (size_t i = 0; i < nr; i++) {
+		uint32_t k;
+
+		if (lines[i] < 1 || lines[i] > fm.lines_nr)
+			continue;
+		k = fm.owner[lines[i]];
+		if (seen[k]++)
+			continue;
+		note(c->imp, what.buf, mf->path, fm.items[k].name);
+		name_reaches(c, f, &fm, &fm.items[k], weight);
+		n++;
+	}
+done:
+	free(seen);
+	free(lines);
+	feature_map_release(&fm);
+	sbuf_release(&what);
+	sbuf_release(&src);
+	return n;
+}
+
+/*
+ * A changed file outside every feature (data, templates, a binary): the
+ * code whose string literals name it (its last path component) reads it,
+ * so the tests of that code are the tests of the change.
+ */
+static void data_file_changed(struct ctx *c, const char *path, double weight)
+{
+	const char *slash = strrchr(path, '/');
+	const char *name = slash ? slash + 1 : path;
+	size_t before = c->imp->features_changed, n = 0;
+
+	if (!c->o->read_blob || !*name)
+		return;
+	c->naming = 1;
+	for (size_t f = 0; f < c->m->files_nr; f++)
+		n += data_named_in(c, (uint32_t)f, name, path, weight);
+	c->naming = 0;
+	c->imp->features_changed = before;
+	if (!n)
+		note(c->imp, "named in no string of the model's code", path,
+		     NULL);
+}
+
+/*
+ * A file moved (renamed, whatever its contents did): code that names it
+ * breaks. A module's importers reach it as a change of its module level
+ * would; a data file, the code naming its old name.
+ */
+static void file_moved(struct ctx *c, const struct file_change *fc)
+{
+	const struct feature_span module = { .name = (char *)"<module>",
+					     .kind = FEATURE_MODULE };
+	long mfile, feat;
+
+	if (!features_is_python(fc->old_path)) {
+		if (!c->outside)
+			c->outside = 1;
+		return;
+	}
+	mfile = model_find_file(c->m, fc->old_path);
+	feat = mfile < 0 ? -1 :
+		model_find_feature(c->m, (uint32_t)mfile, "<module>");
+	if (feat < 0 || c->imp->feature_slot[feat] >= 0 ||
+	    is_test_file(c, fc->old_path))
+		return;
+	note(c->imp, "moved: its importers", fc->old_path, NULL);
+	code_changed(c, mfile, fc->old_path, &module, 1);
+}
+
 static int analyze_file(struct ctx *c, const struct file_change *fc)
 {
 	struct feature_map old = FEATURE_MAP_INIT, new = FEATURE_MAP_INIT;
@@ -807,15 +924,22 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 		ret = -1;
 		goto cleanup;
 	}
+	c->outside = 0;
 	if (fc->binary && !fc->has_old && !fc->has_new) {
 		binary_changed(c, fc, path);
-		goto cleanup;
+	} else {
+		c->old_map = &old;
+		c->new_map = &new;
+		compare_files(c, fc, &old, &new,
+			      is_test_file(c, path) ||
+			      (fc->old_path && is_test_file(c, fc->old_path)));
+		c->old_map = c->new_map = NULL;
 	}
-	c->old_map = &old;
-	c->new_map = &new;
-	compare_files(c, fc, &old, &new,
-		      is_test_file(c, path) ||
-		      (fc->old_path && is_test_file(c, fc->old_path)));
+	if (fc->old_path && fc->new_path && strcmp(fc->old_path, fc->new_path))
+		file_moved(c, fc);
+	if (c->outside)
+		data_file_changed(c, fc->old_path ? fc->old_path : path,
+				  c->outside);
 cleanup:
 	c->old_map = c->new_map = NULL;
 	feature_map_release(&old);

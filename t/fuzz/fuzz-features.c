@@ -1,6 +1,7 @@
-/* fuzz-features.c - fuzz the Python scanner: source bytes to features and imports.
+/* fuzz-features.c - fuzz the Python scanner: source bytes to features, imports and data-file names.
  * Checks the feature map's invariants: sorted unique names, every line owned, a <module>. */
 #include "fuzz.h"
+#include "data-refs.h"
 #include "feature-map.h"
 
 static void check_map(const struct feature_map *map)
@@ -35,6 +36,19 @@ static void check_same(const struct feature_map *a, const struct feature_map *b)
 		FUZZ_CHECK(!strcmp(a->imports.items[i], b->imports.items[i]));
 }
 
+/* Lines naming a data file are ascending lines of the source. */
+static void check_data_refs(const struct feature_map *map, const char *buf,
+			    size_t size)
+{
+	uint32_t *lines;
+	size_t nr = data_refs_lines(buf, size, "a.txt", &lines);
+
+	for (size_t i = 0; i < nr; i++)
+		FUZZ_CHECK(lines[i] >= 1 && lines[i] <= map->lines_nr &&
+			   (!i || lines[i - 1] < lines[i]));
+	free(lines);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct feature_map map = FEATURE_MAP_INIT, again = FEATURE_MAP_INIT;
@@ -46,6 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_map(&map);
 		FUZZ_CHECK(!features_parse(&again, "pkg/fuzz.py", copy, size));
 		check_same(&map, &again);
+		check_data_refs(&map, copy, size);
 	}
 	feature_map_release(&map);
 	feature_map_release(&again);
