@@ -603,19 +603,23 @@ static void hash_line(struct fm_parser *p, uint32_t l, uint64_t *line_hash)
 	line_hash[l] = p->sig_only ? 1 : hash_code(p, l, f, FNV_OFFSET) | 1;
 }
 
-/* The first line of each code line's logical line. */
-static void mark_statements(const struct fm_parser *p, uint32_t *stmt)
+/* The first line of each code line's logical line, and its indentation. */
+static void mark_statements(const struct fm_parser *p, uint32_t *stmt,
+			    uint32_t *indent)
 {
-	uint32_t start = 0;
+	uint32_t start = 0, col = 0;
 
 	for (uint32_t l = 1; l <= p->lines_nr; l++) {
 		uint8_t flags = p->lines[l - 1].flags;
 
 		if (!(flags & LN_CODE))
 			continue;
-		if ((flags & LN_LOGICAL) || !start)
+		if ((flags & LN_LOGICAL) || !start) {
 			start = l;
+			line_indent(p->buf, &p->lines[l - 1], &col);
+		}
 		stmt[l] = start;
+		indent[l] = col;
 	}
 }
 
@@ -755,9 +759,10 @@ static void parse_python(struct feature_map *out, const char *buf, size_t len,
 	p.feat[0].last = (uint32_t)p.lines_nr;
 	out->line_hash = xcalloc(st_add(p.lines_nr, 1), sizeof(uint64_t));
 	out->stmt = xcalloc(st_add(p.lines_nr, 1), sizeof(uint32_t));
+	out->indent = xcalloc(st_add(p.lines_nr, 1), sizeof(uint32_t));
 	for (uint32_t l = 1; l <= p.lines_nr; l++)
 		hash_line(&p, l, out->line_hash);
-	mark_statements(&p, out->stmt);
+	mark_statements(&p, out->stmt, out->indent);
 	finish_features(&p, out);
 	unique_imports(&out->imports);
 	parser_release(&p);
@@ -855,8 +860,10 @@ void feature_map_release(struct feature_map *map)
 	free(map->owner);
 	free(map->line_hash);
 	free(map->stmt);
+	free(map->indent);
 	map->line_hash = NULL;
 	map->stmt = NULL;
+	map->indent = NULL;
 	strlist_release(&map->imports);
 	map->items = NULL;
 	map->nr = map->alloc = 0;

@@ -43,6 +43,9 @@ struct feature_map {
 	 */
 	uint64_t *line_hash;
 	uint32_t *stmt;
+	/* Python only, for code lines: the indentation column (tabs to 8)
+	 * of the first line of its statement, else 0. */
+	uint32_t *indent;
 	/* Modules this file imports, as written but absolute where possible:
 	 * "os.path", "pkg.mod", and for "from pkg.mod import name" both
 	 * "pkg.mod" and "pkg.mod.name"; relative imports keep their leading

@@ -388,17 +388,25 @@ static const struct impact_reach *reach_of(const struct ctx *c, long feat,
 
 /* ---------------------------------------------------------------- lines */
 
-/* The significant-line hashes of feature k of map: *nr of them. */
+/*
+ * The significant-line hashes of feature k of map: *nr of them; with
+ * indent, their indentation columns into *indent (malloc'ed).
+ */
 static uint64_t *sig_hashes(const struct feature_map *map, size_t k,
-			    size_t *nr)
+			    size_t *nr, uint32_t **indent)
 {
 	uint32_t *lines;
 	uint64_t *h;
 
 	*nr = feature_map_sig_lines(map, k, &lines);
 	h = xmalloc(st_mult(*nr + 1, sizeof(uint64_t)));
-	for (size_t i = 0; i < *nr; i++)
+	if (indent)
+		*indent = xmalloc(st_mult(*nr + 1, sizeof(uint32_t)));
+	for (size_t i = 0; i < *nr; i++) {
 		h[i] = map->line_hash[lines[i]];
+		if (indent)
+			(*indent)[i] = map->indent[lines[i]];
+	}
 	free(lines);
 	return h;
 }
@@ -430,7 +438,7 @@ static double *through_model_version(struct ctx *c, long feat,
 	    (k = feature_map_find(&fm, mf->name)) < 0 ||
 	    fm.items[k].hash != mf->hash)
 		goto done;
-	mh = sig_hashes(&fm, (size_t)k, &mn);
+	mh = sig_hashes(&fm, (size_t)k, &mn, NULL);
 	*why = "the function changed too much since the model";
 	if (mn != n || line_align(match, a, an, mh, mn))
 		goto done;
@@ -456,14 +464,16 @@ static double *model_line_weights(struct ctx *c, long feat,
 {
 	uint32_t n = line_evidence_lines(&c->m->lines[feat]);
 	size_t an, bn;
-	uint64_t *a = sig_hashes(old, oi, &an), *b = sig_hashes(new, ni, &bn);
+	uint32_t *a_indent, *b_indent;
+	uint64_t *a = sig_hashes(old, oi, &an, &a_indent);
+	uint64_t *b = sig_hashes(new, ni, &bn, &b_indent);
 	long *match = xmalloc(st_mult(an + 1, sizeof(long)));
 	double *wa = xcalloc(an + 1, sizeof(double)), *wm = NULL;
 
 	*why = "the change is too large to align";
 	if (line_align(match, a, an, b, bn))
 		goto done;
-	line_change_weights(wa, match, an, bn);
+	line_change_weights(wa, match, an, bn, a_indent, b_indent);
 	if (c->m->features[feat].hash != old->items[oi].hash) {
 		wm = through_model_version(c, feat, a, an, wa, n, why);
 	} else if (an == n) {
@@ -473,6 +483,8 @@ static double *model_line_weights(struct ctx *c, long feat,
 		*why = "the model's lines do not match";
 	}
 done:
+	free(a_indent);
+	free(b_indent);
 	free(a);
 	free(b);
 	free(match);

@@ -275,9 +275,29 @@ int line_align(long *match, const uint64_t *a, size_t an, const uint64_t *b,
 	return 0;
 }
 
+/*
+ * Which kept neighbour of a run of inserted lines (indented at least at
+ * col) runs with it: -1 before, 1 after, 0 both alike. The one indented
+ * as the run, when only one is: the first line of the body under an `if`
+ * before it, the last line of a block before a dedent, the next statement
+ * after a block.
+ */
+static int gap_side(const uint32_t *indent, long before, size_t after,
+		    uint32_t col)
+{
+	int b, a;
+
+	if (!indent)
+		return 0;
+	b = indent[before] == col;
+	a = indent[after] == col;
+	return b == a ? 0 : b ? -1 : 1;
+}
+
 /* Spread w over the old lines [from, to) (deleted ones), or the neighbours. */
-static void weigh_gap(double *weight, size_t an, long before, size_t after,
-		      size_t deleted, double inserted)
+static void weigh_gap(double *weight, const uint32_t *indent, size_t an,
+		      long before, size_t after, size_t deleted,
+		      double inserted, uint32_t col)
 {
 	if (deleted) {
 		for (size_t i = (size_t)(before + 1); i < after; i++)
@@ -285,8 +305,12 @@ static void weigh_gap(double *weight, size_t an, long before, size_t after,
 		return;
 	}
 	if (before >= 0 && after < an) {
-		weight[before] += inserted / 2;
-		weight[after] += inserted / 2;
+		int side = gap_side(indent, before, after, col);
+
+		weight[before] += side < 0 ? inserted :
+			side > 0 ? 0 : inserted / 2;
+		weight[after] += side > 0 ? inserted :
+			side < 0 ? 0 : inserted / 2;
 	} else if (before >= 0) {
 		weight[before] += inserted;
 	} else if (after < an) {
@@ -294,11 +318,26 @@ static void weigh_gap(double *weight, size_t an, long before, size_t after,
 	}
 }
 
+/* The least indentation of new lines [from, to), or 0 without indents. */
+static uint32_t least_indent(const uint32_t *indent, long from, long to)
+{
+	uint32_t col = UINT32_MAX;
+
+	if (!indent)
+		return 0;
+	for (long j = from; j < to; j++)
+		if (indent[j] < col)
+			col = indent[j];
+	return col;
+}
+
 void line_change_weights(double *weight, const long *match, size_t an,
-			 size_t bn)
+			 size_t bn, const uint32_t *a_indent,
+			 const uint32_t *b_indent)
 {
 	long before = -1;	/* last kept old line */
 	long new_at = -1;	/* its new index */
+	const uint32_t *indent = a_indent && b_indent ? a_indent : NULL;
 
 	for (size_t i = 0; i <= an; i++) {
 		size_t deleted;
@@ -311,8 +350,10 @@ void line_change_weights(double *weight, const long *match, size_t an,
 		for (size_t k = (size_t)(before + 1); k < i; k++)
 			weight[k] += 1;
 		if (new_next - new_at - 1 > 0)
-			weigh_gap(weight, an, before, i, deleted,
-				  (double)(new_next - new_at - 1));
+			weigh_gap(weight, indent, an, before, i, deleted,
+				  (double)(new_next - new_at - 1),
+				  least_indent(indent ? b_indent : NULL,
+					       new_at + 1, new_next));
 		before = (long)i;
 		new_at = new_next;
 	}

@@ -78,11 +78,14 @@ int line_align(long *match, const uint64_t *a, size_t an, const uint64_t *b,
  * line_align(old, new)) says which old lines stayed; new has bn lines.
  * A deleted or modified old line weighs 1; a run of inserted lines weighs
  * its length, spread over the old lines deleted in the same gap if any,
- * else over its kept neighbours (the old lines before and after it).
- * Adds to weight[an].
+ * else over its kept neighbours (the old lines before and after it): half
+ * each, or all on the one indented as the run's least indented line when
+ * only one is (a_indent[an], b_indent[bn]: each line's indentation
+ * column; both NULL to split in halves). Adds to weight[an].
  */
 void line_change_weights(double *weight, const long *match, size_t an,
-			 size_t bn);
+			 size_t bn, const uint32_t *a_indent,
+			 const uint32_t *b_indent);
 
 /*
  * Move weights of lines of a (an entries) onto lines of b (bn entries,

@@ -147,6 +147,21 @@ test_expect_success 'an inserted line weighs by who ran its neighbours' '
 	test_cmp expect actual
 '
 
+test_expect_success 'a line inserted after a block weighs on the tests that reach it, not on the block' '
+	test_when_finished "git -C repo reset -q --hard recorded" &&
+	(
+		cd repo &&
+		edit shop/pricing.py "s.replace(\"        return total / 2\n\", \"        return total / 2\n    total = total + 1\n\")" &&
+		git covopt select -t 0.01 >../selected
+	) &&
+	cat >expect <<-\EOF &&
+	tests/test_pricing.py::test_discount[None-100]
+	tests/test_pricing.py::test_discount[TENOFF-90]
+	EOF
+	sort selected >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'a comment-only change still selects nothing' '
 	test_when_finished "git -C repo reset -q --hard recorded" &&
 	(

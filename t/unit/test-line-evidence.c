@@ -226,15 +226,49 @@ static void test_change_weights(void **state)
 	static const long to_model[] = { 0, -1, 1, 2, -1 };
 
 	(void)state;
-	line_change_weights(w, match, 5, 5);
+	line_change_weights(w, match, 5, 5, NULL, NULL);
 	assert_true(w[0] == 0 && w[1] == 1 && w[4] == 0);
 	assert_true(w[2] == 0.5 && w[3] == 0.5);	/* its neighbours */
-	line_change_weights(m, modified, 4, 4);
+	line_change_weights(m, modified, 4, 4, NULL, NULL);
 	assert_true(m[0] == 0 && m[1] == 0 && m[3] == 0);
 	assert_true(m[2] == 2);		/* who ran it: deleted and inserted */
 	/* line 1 has no match in the model: its neighbours 0 and 1 share */
 	assert_true(line_weights_transfer(out, 3, w, to_model, 5) == 0);
 	assert_true(out[0] == 0.5 && out[1] == 1.0 && out[2] == 0.5);
+}
+
+/*
+ * Old: "if c:" (4), "x()" (8), "return" (4). A line inserted goes to the
+ * neighbour indented as it is: under the if to its body, after the body
+ * at its depth to the body, after the block to what follows it.
+ */
+static void test_change_weights_by_indent(void **state)
+{
+	static const uint32_t old_indent[] = { 4, 8, 4 };
+	static const struct {
+		long match[3];
+		uint32_t new_indent[4];
+		double want[3];
+	} cases[] = {
+		{ { 0, 2, 3 }, { 4, 8, 8, 4 }, { 0, 1, 0 } },	/* body start */
+		{ { 0, 1, 3 }, { 4, 8, 8, 4 }, { 0, 1, 0 } },	/* body end */
+		{ { 0, 1, 3 }, { 4, 8, 4, 4 }, { 0, 0, 1 } },	/* after it */
+		{ { 0, 1, 3 }, { 4, 8, 12, 4 }, { 0, 0.5, 0.5 } },	/* deeper */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		double w[3] = { 0 }, halves[3] = { 0 };
+
+		line_change_weights(w, cases[i].match, 3, 4, old_indent,
+				    cases[i].new_indent);
+		for (size_t k = 0; k < 3; k++)
+			if (w[k] != cases[i].want[k])
+				fail_msg("case %zu line %zu: %g, want %g", i,
+					 k, w[k], cases[i].want[k]);
+		line_change_weights(halves, cases[i].match, 3, 4, NULL, NULL);
+		assert_true(halves[0] + halves[1] + halves[2] == 1);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -510,6 +544,7 @@ int main(void)
 		cmocka_unit_test(test_no_lines_no_evidence),
 		cmocka_unit_test(test_align),
 		cmocka_unit_test(test_change_weights),
+		cmocka_unit_test(test_change_weights_by_indent),
 		cmocka_unit_test(test_codec_round_trip),
 		cmocka_unit_test(test_carry_drops_changed_feature),
 		cmocka_unit_test(test_codec_spoiled),
