@@ -189,6 +189,29 @@ test_expect_success 'a model from before the function last changed still places 
 	grep "discount \[block" err
 '
 
+test_expect_success 'a run recorded with branch coverage (arcs) gives the same line evidence' '
+	test_when_finished "git -C repo reset -q --hard recorded" &&
+	(
+		cd repo &&
+		edit shop/pricing.py "$HALF_LINE" &&
+		git covopt select -v >../lines.out 2>&1 &&
+		git checkout -q . &&
+		covopt_run_pytest --cov-branch &&
+		"$PYTHON" -c "import sqlite3; print(sqlite3.connect(\".coverage\").execute(\"select count(*) from arc\").fetchone()[0])" >../arcs &&
+		pin_costs junit.xml &&
+		git covopt record -q --coverage .coverage --junit junit.xml &&
+		edit shop/pricing.py "$HALF_LINE" &&
+		git covopt select -v >../arcs.out 2>&1 &&
+		git covopt select -t 0.01 >../selected
+	) &&
+	test "$(cat arcs)" -gt 0 &&
+	grep "discount \[block" arcs.out &&
+	test_cmp lines.out arcs.out &&
+	echo "tests/test_pricing.py::test_discount[HALF-50]" >expect &&
+	head -n 1 selected >actual &&
+	test_cmp expect actual
+'
+
 test_expect_success 'without line evidence the function-level signal is used, and said' '
 	test_when_finished "git -C repo reset -q --hard recorded" &&
 	(
