@@ -29,13 +29,18 @@ struct ctx {
 	int naming;		/* features reached by naming a data file: no
 				 * test they define is new */
 	double outside;		/* changed lines of a file outside every feature */
+	unsigned char *file_ran;	/* per model file: some code of it ran */
 };
 
-const struct impact_reach impact_reach_body = { 1.0f, 0.3f, 0.08f, 0.02f };
+const struct impact_reach impact_reach_body = { 1.0f, 0.3f, 0.08f, 0.02f, 0 };
 const struct impact_reach impact_reach_collected = { 0.05f, 0.04f, 0.03f,
-						     0.01f };
+						     0.01f, 0 };
 const struct impact_reach impact_reach_header = { 0.01f, 0.01f, 0.005f,
-						  0.001f };
+						  0.001f, 0 };
+const struct impact_reach impact_reach_unmeasured = {
+	0, 0, IMPACT_IMPORT_SIGNAL, IMPACT_IMPORT_SIGNAL / 2,
+	IMPACT_IMPORT_SIGNAL / 2
+};
 
 static long add_slot(struct ctx *c, enum slot_kind kind, long feature,
 		     double weight, const char *path, const char *name)
@@ -253,10 +258,32 @@ static void file_tests_reach(struct ctx *c, const char *path, float *val,
 	sbuf_release(&prefix);
 }
 
+/* Raise val[] of every model test under the directory of conftest path to a. */
+static void conftest_reach(struct ctx *c, const char *path, float *val,
+			   float a)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = xmemdupz(path, slash ? (size_t)(slash - path + 1) : 0);
+	size_t lo, hi;
+
+	test_range(c->m, dir, &lo, &hi);
+	for (size_t i = lo; i < hi; i++)
+		if (val[i] < a)
+			val[i] = a;
+	free(dir);
+}
+
+static int is_conftest(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, "conftest.py");
+}
+
 /*
  * Tests in test files that import file reach it: those importing it
  * directly at direct, through other files (a package's __init__...) at
- * indirect.
+ * indirect; with r->conftest, the tests under a conftest.py on the way.
  */
 static void importers_reach(struct ctx *c, uint32_t file, float *val,
 			    const struct impact_reach *r)
@@ -278,6 +305,9 @@ static void importers_reach(struct ctx *c, uint32_t file, float *val,
 			file_tests_reach(c, m->files[f].path, val,
 					 depth[f] == 2 ? r->direct :
 							 r->indirect);
+		else if (f != file && r->conftest > 0 &&
+			 is_conftest(m->files[f].path))
+			conftest_reach(c, m->files[f].path, val, r->conftest);
 		for (size_t k = 0; k < c->importers_nr[f]; k++) {
 			uint32_t g = c->importers[f][k];
 
@@ -373,10 +403,27 @@ static int header_changed(const struct ctx *c, const char *name)
 	       c->new_map->items[n].header_hash;
 }
 
+/* 1 if no code of model file f ran under coverage: it was not measured. */
+static int never_ran(struct ctx *c, uint32_t f)
+{
+	if (!c->file_ran) {
+		c->file_ran = xcalloc(c->m->files_nr + 1, 1);
+		for (size_t k = 0; k < c->m->features_nr; k++) {
+			const struct model_feature *g = &c->m->features[k];
+
+			if (g->lines || g->import_time)
+				c->file_ran[g->file] = 1;
+		}
+	}
+	return !c->file_ran[f];
+}
+
 /* How a changed feature reaches beyond the tests that ran it, or NULL. */
-static const struct impact_reach *reach_of(const struct ctx *c, long feat,
+static const struct impact_reach *reach_of(struct ctx *c, long feat,
 					   const struct feature_span *span)
 {
+	if (never_ran(c, c->m->features[feat].file))
+		return &impact_reach_unmeasured;
 	if (span->kind == FEATURE_MODULE || span->kind == FEATURE_CLASS)
 		return &impact_reach_body;
 	if (span->kind != FEATURE_FUNCTION)
@@ -562,7 +609,7 @@ static void place_lines(struct ctx *c, const char *path,
 	feat = mfile < 0 ? -1 :
 		model_find_feature(c->m, (uint32_t)mfile, name);
 	if (feat < 0 || old->items[oi].kind != FEATURE_FUNCTION ||
-	    c->imp->feature_slot[feat] < 0)
+	    c->imp->feature_slot[feat] < 0 || never_ran(c, (uint32_t)mfile))
 		return;
 	if (!c->m->lines) {	/* format 1: said once, by impact_analyze() */
 		c->no_lines = 1;
@@ -675,6 +722,8 @@ static void code_changed(struct ctx *c, long mfile, const char *path,
 
 		sbuf_addf(&sb, "reached through import time (%zu tests, %s)",
 			  reach_cover(c, feat, slot, reach),
+			  reach == &impact_reach_unmeasured ?
+			  "not measured: its importers" :
 			  reach == &impact_reach_body ? "module or class body" :
 			  reach == &impact_reach_collected ?
 			  "ran at import or collection" :
@@ -1017,6 +1066,7 @@ int impact_analyze(struct impact *out, const struct model *m,
 	if (c.no_lines)
 		note(out, "the model has no line evidence (format 1), "
 		     "function-level signals", "changed functions", NULL);
+	free(c.file_ran);
 	if (c.importers) {
 		for (size_t f = 0; f < m->files_nr; f++)
 			free(c.importers[f]);

@@ -24,11 +24,19 @@
  */
 struct impact_reach {
 	float in_class, in_module, direct, indirect;
+	float conftest;	/* tests under a conftest.py importing it, or 0 */
 };
 
 extern const struct impact_reach impact_reach_body;
 extern const struct impact_reach impact_reach_collected;
 extern const struct impact_reach impact_reach_header;
+/*
+ * Code no test's coverage measured (a helper module beside the tests,
+ * outside --cov): the test files importing it, directly or through
+ * others, and the tests under a conftest.py importing it, are all that
+ * is known of its users.
+ */
+extern const struct impact_reach impact_reach_unmeasured;
 
 enum slot_kind {
 	SLOT_FEATURE,	/* a changed feature of the model */

@@ -60,6 +60,28 @@ covopt_run_pytest () {
 	test_path_is_file junit.xml
 }
 
+# covopt_pin_costs FILE: every testcase of the JUnit report FILE costs 0.1 s,
+# so budgets in tests do not depend on the machine's speed.
+covopt_pin_costs () {
+	"$PYTHON" - "$1" <<-\EOF
+	import sys
+	import xml.etree.ElementTree as ET
+	tree = ET.parse(sys.argv[1])
+	for case in tree.getroot().iter("testcase"):
+	    case.set("time", "0.1")
+	tree.write(sys.argv[1])
+	EOF
+}
+
+# covopt_run_selected FILE: run the ids in FILE (one a line) with pytest;
+# fails when a test fails, or when FILE is empty.
+covopt_run_selected () {
+	test -s "$1" &&
+	tr "\n" "\0" <"$1" |
+	xargs -0 "$PYTHON" -m pytest -q -p no:cacheprovider \
+		>"$TRASH_DIRECTORY/pytest.out" 2>&1
+}
+
 # covopt_record [RECORD ARG...]: covopt_run_pytest, then record the run with
 # "git covopt record --coverage .coverage --junit junit.xml ARG...".
 covopt_record () {

@@ -8,27 +8,6 @@ test_description='git covopt select: import- and collection-time code reaches it
 
 require_pytest
 
-# pin_costs FILE: every testcase of a JUnit report costs 0.1 s.
-pin_costs () {
-	"$PYTHON" - "$1" <<-\EOF
-	import sys
-	import xml.etree.ElementTree as ET
-	tree = ET.parse(sys.argv[1])
-	for case in tree.getroot().iter("testcase"):
-	    case.set("time", "0.1")
-	tree.write(sys.argv[1])
-	EOF
-}
-
-# run_selected FILE: run the ids in FILE with pytest; fails when a test
-# fails (or nothing was selected).
-run_selected () {
-	test -s "$1" &&
-	tr "\n" "\0" <"$1" |
-	xargs -0 "$PYTHON" -m pytest -q -p no:cacheprovider \
-		>"$TRASH_DIRECTORY/pytest.out" 2>&1
-}
-
 # A cart whose objects the tests build while pytest collects them (in a
 # parametrize list), so no test's own context runs Cart.__init__; the
 # tests of test_cart.py run the class's methods, test_budget.py runs a
@@ -94,7 +73,7 @@ test_expect_success 'setup: objects built at collection time, recorded' '
 		test_tick &&
 		git commit -q -m "a cart" &&
 		covopt_run_pytest &&
-		pin_costs junit.xml &&
+		covopt_pin_costs junit.xml &&
 		git covopt record -q --coverage .coverage --junit junit.xml &&
 		git covopt show --json >../model.json
 	) &&
@@ -126,8 +105,8 @@ test_expect_success 'a changed default of a constructor run at collection select
 		edit inventory/cart.py "s.replace(\"discount=0)\", \"discount=1)\")" &&
 		git covopt select -v >../all 2>../err &&
 		git covopt select -t 0.2 >../small &&
-		test_must_fail run_selected ../all &&
-		test_must_fail run_selected ../small
+		test_must_fail covopt_run_selected ../all &&
+		test_must_fail covopt_run_selected ../small
 	) &&
 	grep "reached through import time.*ran at import or collection.*Cart.__init__" err &&
 	grep -Fx -f expect-cart all | sort >found &&
@@ -145,8 +124,8 @@ test_expect_success 'a changed body of a constructor run at collection selects t
 		edit inventory/cart.py "s.replace(\"self.discount = discount\", \"self.discount = discount + 1\")" &&
 		git covopt select >../all &&
 		git covopt select -t 0.2 >../small &&
-		test_must_fail run_selected ../all &&
-		test_must_fail run_selected ../small
+		test_must_fail covopt_run_selected ../all &&
+		test_must_fail covopt_run_selected ../small
 	) &&
 	sort small >small-sorted &&
 	comm -23 small-sorted expect-cart >outside &&
@@ -161,7 +140,7 @@ test_expect_success 'a class attribute ranks the tests that ran its methods firs
 		edit inventory/cart.py "s.replace(\"currency = \\\"EUR\\\"\", \"currency = \\\"USD\\\"\")" &&
 		git covopt select >../all &&
 		git covopt select -t 0.4 >../small &&
-		test_must_fail run_selected ../small
+		test_must_fail covopt_run_selected ../small
 	) &&
 	sort small >actual &&
 	test_cmp expect-cart actual &&
@@ -178,7 +157,7 @@ test_expect_success 'a module constant ranks the tests that ran the module befor
 		edit inventory/cart.py "s.replace(\"TAX_RATE = 0.25\", \"TAX_RATE = 0.2\")" &&
 		git covopt select >../all &&
 		git covopt select -t 0.5 >../small &&
-		test_must_fail run_selected ../small
+		test_must_fail covopt_run_selected ../small
 	) &&
 	grep -x "tests/test_budget.py::test_gross" small &&
 	! grep -x "tests/test_budget.py::test_rate" small &&

@@ -8,15 +8,6 @@ test_description='git covopt select: data files reach the code that names them'
 
 require_pytest
 
-# run_selected FILE: run the ids in FILE with pytest; fails when a test
-# fails (or nothing was selected).
-run_selected () {
-	test -s "$1" &&
-	tr "\n" "\0" <"$1" |
-	xargs -0 "$PYTHON" -m pytest -q -p no:cacheprovider \
-		>"$TRASH_DIRECTORY/pytest.out" 2>&1
-}
-
 # Rates live in a JSON file the package loads by name; a report test
 # compares with an expected file it opens itself; NOTES.txt is read by
 # nothing. Other tests of the example do not touch any of them.
@@ -81,7 +72,7 @@ test_expect_success 'a changed data file selects the tests of the code that name
 		cd repo &&
 		printf "{\"EUR\": 1.0, \"USD\": 1.5}\n" >inventory/rates.json &&
 		git covopt select -v >../all 2>../err &&
-		test_must_fail run_selected ../all
+		test_must_fail covopt_run_selected ../all
 	) &&
 	sort all >actual &&
 	test_cmp expect-rates actual &&
@@ -94,7 +85,7 @@ test_expect_success 'a changed expected file selects the test that opens it' '
 		cd repo &&
 		printf "5 pens\n" >tests/data/expected.txt &&
 		git covopt select >../all &&
-		test_must_fail run_selected ../all
+		test_must_fail covopt_run_selected ../all
 	) &&
 	echo "tests/test_golden.py::test_pens" >expect &&
 	test_cmp expect all
@@ -106,7 +97,7 @@ test_expect_success 'a renamed data file selects the tests of the code naming it
 		cd repo &&
 		git mv inventory/rates.json inventory/currency-rates.json &&
 		git covopt select --cached >../all &&
-		test_must_fail run_selected ../all
+		test_must_fail covopt_run_selected ../all
 	) &&
 	sort all >actual &&
 	test_cmp expect-rates actual
