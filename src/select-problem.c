@@ -214,7 +214,8 @@ static double rank_bonus(const struct select_problem *pb,
 	double evidence = change_evidence(pb, first);
 
 	rank->failed_ago = failed_ago(mt->history);
-	return evidence * (SELECT_FAILURE_BONUS * failure_decay(mt->history) +
+	return evidence * (SELECT_MEET_BONUS +
+			   SELECT_FAILURE_BONUS * failure_decay(mt->history) +
 			   SELECT_SPECIFICITY_BONUS * sqrt(rank->specificity) +
 			   SELECT_AFFINITY_BONUS * rank->affinity);
 }

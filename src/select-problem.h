@@ -42,7 +42,13 @@ struct select_rank {
 	uint8_t failed_ago;
 };
 
-/* Weights of the ranking bonuses, as shares of the change's total weight. */
+/*
+ * Weights of the ranking bonuses, as shares of the change's total weight.
+ * SELECT_MEET_BONUS: meeting the change at all, import-time reach included;
+ * far below every coverage gain, it orders the tests once the change's
+ * signal is covered: the cheapest per unit of evidence first.
+ */
+#define SELECT_MEET_BONUS 0.0002
 #define SELECT_FAILURE_BONUS 0.1
 #define SELECT_SPECIFICITY_BONUS 0.02
 #define SELECT_AFFINITY_BONUS 0.02

@@ -161,13 +161,14 @@ static const struct {
 	{
 		/*
 		 * prior scale = 1 + 3 + 2 = 6; default cost = median 1 s.
-		 * test_f: failed a recording ago (0.1 x 1/2), runs only
-		 * changed lines (0.02 x sqrt 1), is named after f (0.02):
-		 * 6 x 0.09; test_g: 6 x (0.02 + 0.02).
+		 * Each test meeting the change: 6 x 0.0002. test_f: failed
+		 * a recording ago (0.1 x 1/2), runs only changed lines
+		 * (0.02 x sqrt 1), is named after f (0.02): 6 x 0.0902;
+		 * test_g: 6 x (0.0002 + 0.02 + 0.02).
 		 */
 		"work tree", NULL, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.54 0:1 1:0.5",
-			"tests/test_a.py::test_g cost=1000000 prior=0.24 0:0.5 1:1",
+			"tests/test_a.py::test_f cost=2000000 prior=0.5412 0:1 1:0.5",
+			"tests/test_a.py::test_g cost=1000000 prior=0.2412 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=3",
 			"tests/test_a.py::test_new cost=1000000 prior=6",
 			NULL,
@@ -175,8 +176,8 @@ static const struct {
 	},
 	{
 		"run-all gives every existing test a prior", NULL, 1, {
-			"tests/test_a.py::test_f cost=2000000 prior=6.54 0:1 1:0.5",
-			"tests/test_a.py::test_g cost=1000000 prior=6.24 0:0.5 1:1",
+			"tests/test_a.py::test_f cost=2000000 prior=6.5412 0:1 1:0.5",
+			"tests/test_a.py::test_g cost=1000000 prior=6.2412 0:0.5 1:1",
 			"tests/test_a.py::test_h cost=1000000 prior=9",
 			"tests/test_e.py::test_far cost=1000000 prior=6",
 			"tests/test_a.py::test_new cost=1000000 prior=6",
@@ -192,8 +193,8 @@ static const struct {
 			"tests/test_z.py::test_z",
 			NULL,
 		}, 0, {
-			"tests/test_a.py::test_f cost=2000000 prior=0.54 0:1 1:0.5",
-			"tests/test_d.py::test_missing cost=1000000 prior=0.12 0:1",
+			"tests/test_a.py::test_f cost=2000000 prior=0.5412 0:1 1:0.5",
+			"tests/test_d.py::test_missing cost=1000000 prior=0.1212 0:1",
 			"tests/test_z.py::test_z cost=1000000 prior=6",
 			NULL,
 		},
@@ -242,8 +243,9 @@ static void test_candidates(void **state)
 	sbuf_release(&got);
 }
 
-/* A failure bonus counts as much as the test meets the change: fully from
- * a signal of 1/16 up, less for a weak import-time reach alone. */
+/* A failure bonus, and the bonus for meeting the change at all (6 x 0.0002
+ * here), count as much as the test meets the change: fully from a signal of
+ * 1/16 up, less for a weak import-time reach alone. */
 static void test_failure_bonus_by_evidence(void **state)
 {
 	static const struct {
@@ -252,17 +254,17 @@ static void test_failure_bonus_by_evidence(void **state)
 		const char *want;
 	} bonus_cases[] = {
 		{ 0.01f, 2, "tests/test_e.py::test_far cost=1000000 "
-			    "prior=0.048 0:0.01" },
+			    "prior=0.048192 0:0.01" },
 		{ 1.0f / 16, 2, "tests/test_e.py::test_far cost=1000000 "
-				"prior=0.3 0:0.0625" },
+				"prior=0.3012 0:0.0625" },
 		{ 0.5f, 2, "tests/test_e.py::test_far cost=1000000 "
-			   "prior=0.3 0:0.5" },
+			   "prior=0.3012 0:0.5" },
 		{ 0.5f, 4, "tests/test_e.py::test_far cost=1000000 "
-			   "prior=0.15 0:0.5" },	/* failed two back */
-		/* fails on the model's commit itself: no bonus, it fails
-		 * with or without the change */
+			   "prior=0.1512 0:0.5" },	/* failed two back */
+		/* fails on the model's commit itself: no failure bonus,
+		 * it fails with or without the change; it meets it */
 		{ 0.5f, 3, "tests/test_e.py::test_far cost=1000000 "
-			   "prior=0 0:0.5" },
+			   "prior=0.0012 0:0.5" },
 	};
 	struct fixture *fx = *state;
 	struct sbuf got = SBUF_INIT;
