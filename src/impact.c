@@ -29,6 +29,9 @@ struct ctx {
 	int naming;		/* features reached by naming a data file: no
 				 * test they define is new */
 	double outside;		/* changed lines of a file outside every feature */
+	/* such files, looked for in the code once every file is compared */
+	struct data_change { const char *path; double weight; } *data;
+	size_t data_nr, data_alloc;
 	unsigned char *file_ran;	/* per model file: some code of it ran */
 };
 
@@ -866,7 +869,10 @@ static void name_reaches(struct ctx *c, uint32_t file,
 			 const struct feature_span *span, double weight)
 {
 	const char *path = c->m->files[file].path;
+	long feat = model_find_feature(c->m, file, span->name);
 
+	if (feat >= 0 && c->imp->feature_slot[feat] >= 0)
+		return;		/* changed itself: its slot stands */
 	c->old_map = c->new_map = fm;
 	if (is_test_file(c, path))
 		test_file_changed(c, path, span, weight, 0);
@@ -899,8 +905,9 @@ static size_t data_named_in(struct ctx *c, uint32_t f, const char *name,
 		if (lines[i] < 1 || lines[i] > fm.lines_nr)
 			continue;
 		k = fm.owner[lines[i]];
-		if (seen[k]++)
+		if (seen[k])
 			continue;
+		seen[k] = 1;
 		note(c->imp, what.buf, mf->path, fm.items[k].name);
 		name_reaches(c, f, &fm, &fm.items[k], weight);
 		n++;
@@ -998,9 +1005,11 @@ static int analyze_file(struct ctx *c, const struct file_change *fc)
 	}
 	if (fc->old_path && fc->new_path && strcmp(fc->old_path, fc->new_path))
 		file_moved(c, fc);
-	if (c->outside)
-		data_file_changed(c, fc->old_path ? fc->old_path : path,
-				  c->outside);
+	if (c->outside) {
+		ALLOC_GROW(c->data, c->data_nr + 1, c->data_alloc);
+		c->data[c->data_nr].path = fc->old_path ? fc->old_path : path;
+		c->data[c->data_nr++].weight = c->outside;
+	}
 cleanup:
 	c->old_map = c->new_map = NULL;
 	feature_map_release(&old);
@@ -1061,6 +1070,9 @@ int impact_analyze(struct impact *out, const struct model *m,
 		}
 		ret = analyze_file(&c, fc);
 	}
+	for (size_t i = 0; !ret && i < c.data_nr; i++)
+		data_file_changed(&c, c.data[i].path, c.data[i].weight);
+	free(c.data);
 	if (!ret)
 		cover_blocks(&c);
 	if (c.no_lines)

@@ -79,6 +79,20 @@ test_expect_success 'a changed data file selects the tests of the code that name
 	grep "names inventory/rates.json in a string: inventory/rates.py::load_rates" err
 '
 
+test_expect_success 'a changed data file and the code naming it: one change slot for that code' '
+	test_when_finished "git -C repo checkout -q ." &&
+	(
+		cd repo &&
+		printf "{\"EUR\": 1.0, \"USD\": 1.5}\n" >inventory/rates.json &&
+		edit inventory/rates.py "s.replace(\"json.load(f)\", \"dict(json.load(f))\")" &&
+		git covopt select -v >../all 2>../err
+	) &&
+	sort all >actual &&
+	test_cmp expect-rates actual &&
+	grep "^  changed inventory/rates.py::load_rates  *weight" err >slots &&
+	test_line_count = 1 slots
+'
+
 test_expect_success 'a changed expected file selects the test that opens it' '
 	test_when_finished "git -C repo checkout -q ." &&
 	(
