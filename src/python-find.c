@@ -35,7 +35,7 @@ static int runs_pytest(const char *python)
 		.argv = argv,
 		.capture = 1,
 		.no_stdin = 1,
-		.quiet = 1,
+		.silence = CHILD_NO_STDERR | CHILD_NO_REPORT,
 		.max_output = PROBE_MAX_OUTPUT,
 	};
 	int status;

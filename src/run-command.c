@@ -136,7 +136,7 @@ static int open_fds(struct child_fds *f, const struct child *c)
 			return error("cannot open '%s': %s", in,
 				     strerror(errno));
 	}
-	if (c->no_stderr || c->quiet) {
+	if (c->silence & CHILD_NO_STDERR) {
 		f->quiet_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 		if (f->quiet_fd < 0)
 			return error("cannot open '/dev/null': %s",
@@ -238,7 +238,8 @@ static int parent_run(struct child *c, struct child_fds *f, pid_t pid)
 	close_fd(&f->quiet_fd);
 	if (read_failure(f->err[0], &failure) < 0) {
 		wait_child(pid, c->argv[0]);
-		return c->quiet ? -1 : report_failure(c, &failure);
+		return c->silence & CHILD_NO_REPORT ? -1 :
+			report_failure(c, &failure);
 	}
 	if (c->capture && read_output(&c->out, f->out[0], max, c->argv[0])) {
 		/* Abandon it: it might write forever or ignore SIGPIPE. */

@@ -6,15 +6,17 @@
 #include "sbuf.h"
 #include "strlist.h"
 
+/* struct child silence flags */
+#define CHILD_NO_STDERR 1u	/* the child's stderr goes to /dev/null */
+#define CHILD_NO_REPORT 2u	/* a failure to start it is not reported */
+
 struct child {
 	const char *const *argv;	/* NULL-terminated; argv[0] looked up in PATH */
 	const char *dir;		/* chdir here first, or NULL */
 	int capture;			/* capture stdout into out */
 	int no_stdin;			/* stdin from /dev/null */
-	int quiet;			/* stderr to /dev/null; a failure
-					 * to start is not reported */
 	const char *stdin_path;		/* or stdin from this file */
-	int no_stderr;			/* stderr to /dev/null */
+	unsigned silence;		/* CHILD_NO_STDERR, CHILD_NO_REPORT */
 	size_t max_output;		/* cap on captured bytes (0: 256 MiB) */
 	struct sbuf out;
 };

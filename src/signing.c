@@ -312,7 +312,7 @@ static int run_program(struct strlist *args, const char *in, int quiet,
 		.capture = 1,
 		.no_stdin = !in,
 		.stdin_path = in,
-		.no_stderr = quiet,
+		.silence = quiet ? CHILD_NO_STDERR : 0,
 		.max_output = SIGNING_MAX_OUTPUT,
 	};
 	int ret;

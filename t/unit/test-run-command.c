@@ -249,7 +249,9 @@ static void test_quiet(void **state)
 	const char *talk[] = { "/bin/sh", "-c", "echo to-err >&2; exit 4",
 			       NULL };
 	const char *missing[] = { MISSING, NULL };
-	struct child c = { .argv = talk, .quiet = 1, .out = SBUF_INIT };
+	struct child c = { .argv = talk,
+			   .silence = CHILD_NO_STDERR | CHILD_NO_REPORT,
+			   .out = SBUF_INIT };
 	struct sbuf err = SBUF_INIT;
 	struct redirect r;
 
