@@ -17,6 +17,7 @@ static int name_byte(unsigned char ch)
 int data_refs_names(const char *s, size_t n, const char *name)
 {
 	size_t k = strlen(name);
+	int bare = !strchr(name, '.');
 
 	if (!k || k > n)
 		return 0;
@@ -25,6 +26,9 @@ int data_refs_names(const char *s, size_t n, const char *name)
 			continue;
 		if ((i && name_byte((unsigned char)s[i - 1])) ||
 		    (i + k < n && name_byte((unsigned char)s[i + k])))
+			continue;
+		/* "data" or "config" alone is a word, not a file */
+		if (bare && (!i || (s[i - 1] != '/' && s[i - 1] != '\\')))
 			continue;
 		return 1;
 	}

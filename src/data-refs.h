@@ -9,7 +9,9 @@
 /*
  * 1 if name occurs in s[0..n) as a whole file name: neither side touches a
  * letter, digit, '_', '.' or '-' ("data/x.json" and "x.json" name
- * "x.json"; "x.json.gz" and "old_x.json" do not). An empty name never does.
+ * "x.json"; "x.json.gz" and "old_x.json" do not). A name without a '.'
+ * counts only after '/' or a backslash ("etc/VERSION", not "VERSION": such a
+ * string is more often a word). An empty name never does.
  */
 int data_refs_names(const char *s, size_t n, const char *name);
 

@@ -28,6 +28,9 @@ static void test_whole_names(void **state)
 	assert_false(names("\"x.json\"", ""));
 	assert_false(names("x", "x.json"));
 	assert_true(names("x.json", "x.json"));
+	assert_true(names("\"etc/VERSION\"", "VERSION"));
+	assert_false(names("\"VERSION\"", "VERSION"));
+	assert_false(names("{'data': 1}", "data"));
 }
 
 static size_t lines_of(const char *src, const char *name, uint32_t **lines)
