@@ -111,6 +111,22 @@ covopt_runner_repo () {
 	)
 }
 
+# covopt_python_repo DIR PYTHON: covopt_example_repo DIR, plus a committed
+# .covopt.yml whose pytest runner runs PYTHON (a path, as the config takes
+# it), then a recorded run (recorded with $PYTHON).
+covopt_python_repo () {
+	covopt_example_repo "$1" &&
+	printf "runners:\n  pytest:\n    python_path: %s\n" "$2" \
+		>"$1/.covopt.yml" &&
+	(
+		cd "$1" &&
+		git add .covopt.yml &&
+		test_tick &&
+		git commit -q -m "run pytest through $2" &&
+		covopt_record -q
+	)
+}
+
 # edit FILE PYTHON-EXPR: rewrite FILE as the Python expression over its
 # text "s" (e.g. 's.replace("a", "b")'); an edit that changes nothing fails.
 edit () {

@@ -35,19 +35,7 @@ test_expect_success 'setup: a recorded project whose runner logs its calls' '
 	echo "\$*" >>"$TRASH_DIRECTORY/python.log"
 	exec "$PYTHON" "\$@"
 	EOF
-	covopt_example_repo repo &&
-	cat >repo/.covopt.yml <<-EOF &&
-	runners:
-	  pytest:
-	    python_path: $TRASH_DIRECTORY/python-log
-	EOF
-	(
-		cd repo &&
-		git add .covopt.yml &&
-		test_tick &&
-		git commit -q -m "run pytest through the logging wrapper" &&
-		covopt_record -q
-	) &&
+	covopt_python_repo repo "$TRASH_DIRECTORY/python-log" &&
 	mkdir fakebin &&
 	write_script fakebin/git-covopt <<-EOF
 	if test "\$1" = run

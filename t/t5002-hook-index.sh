@@ -41,24 +41,15 @@ no_checkout_left () {
 
 test_expect_success 'setup: a recorded project; its interpreter, ignored, logs where it runs' '
 	mkdir "$TMPDIR" &&
-	covopt_example_repo repo &&
+	covopt_python_repo repo bin/python-log &&
 	mkdir repo/bin &&
 	echo "/bin/" >>repo/.git/info/exclude &&
 	write_script repo/bin/python-log <<-EOF &&
 	pwd >>"$TRASH_DIRECTORY/where.log"
 	exec "$PYTHON" "\$@"
 	EOF
-	cat >repo/.covopt.yml <<-\EOF &&
-	runners:
-	  pytest:
-	    python_path: bin/python-log
-	EOF
 	(
 		cd repo &&
-		git add .covopt.yml &&
-		test_tick &&
-		git commit -q -m "run pytest through the logging wrapper" &&
-		covopt_record -q &&
 		git covopt hook install -q 2>../err &&
 		test_must_be_empty ../err &&
 		git status --porcelain >../status &&
