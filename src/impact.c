@@ -261,12 +261,19 @@ static void file_tests_reach(struct ctx *c, const char *path, float *val,
 	sbuf_release(&prefix);
 }
 
+/* The last component of a '/'-separated path. */
+static const char *last_component(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 /* Raise val[] of every model test under the directory of conftest path to a. */
 static void conftest_reach(struct ctx *c, const char *path, float *val,
 			   float a)
 {
-	const char *slash = strrchr(path, '/');
-	char *dir = xmemdupz(path, slash ? (size_t)(slash - path + 1) : 0);
+	char *dir = xmemdupz(path, (size_t)(last_component(path) - path));
 	size_t lo, hi;
 
 	test_range(c->m, dir, &lo, &hi);
@@ -278,9 +285,7 @@ static void conftest_reach(struct ctx *c, const char *path, float *val,
 
 static int is_conftest(const char *path)
 {
-	const char *slash = strrchr(path, '/');
-
-	return !strcmp(slash ? slash + 1 : path, "conftest.py");
+	return !strcmp(last_component(path), "conftest.py");
 }
 
 /*
@@ -928,8 +933,7 @@ done:
  */
 static void data_file_changed(struct ctx *c, const char *path, double weight)
 {
-	const char *slash = strrchr(path, '/');
-	const char *name = slash ? slash + 1 : path;
+	const char *name = last_component(path);
 	size_t before = c->imp->features_changed, n = 0;
 
 	if (!c->o->read_blob || !*name)
